@@ -1,0 +1,210 @@
+"""Execution history: the ExecutionContext and StepResult of DESIGN.md §4, events and logs.
+
+The database is the source of truth for what ran; Redis only carries messages.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class Execution(models.Model):
+    """One run of one compiled revision of a workflow (DESIGN.md §4 ExecutionContext)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        PAUSED = "paused"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+        CANCELLED = "cancelled"
+
+    class Trigger(models.TextChoices):
+        MANUAL = "manual"
+        API = "api"
+        SCHEDULED = "scheduled"
+        WORKFLOW = "workflow"  # a child run started by a `workflow` step
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                              related_name="executions")
+    workflow = models.ForeignKey("workflows.Workflow", on_delete=models.CASCADE,
+                                 related_name="executions")
+    compilation = models.ForeignKey("workflows.Compilation", on_delete=models.PROTECT,
+                                    related_name="executions")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="children")
+    parent_step_id = models.CharField(max_length=200, blank=True, default="")
+    rerun_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="reruns")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    trigger = models.CharField(max_length=16, choices=Trigger.choices, default=Trigger.MANUAL)
+    environment = models.CharField(max_length=64, default="default")
+    # Inputs as shown (secrets masked); the real secret values live encrypted beside them.
+    inputs = models.JSONField(default=dict, blank=True)
+    encrypted_secret_inputs = models.TextField(blank=True, default="", editable=False)
+    current_step = models.CharField(max_length=200, blank=True, default="")
+    output = models.JSONField(null=True, blank=True)
+    error = models.JSONField(null=True, blank=True)
+    idempotency_key = models.CharField(max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.FloatField(null=True, blank=True)
+    # Counters that hand out per-execution sequence numbers for events and log lines.
+    last_event_seq = models.PositiveBigIntegerField(default=0)
+    last_log_seq = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The history list: always by owner, newest first, optionally by status/workflow.
+            models.Index(fields=["owner", "-created_at"], name="exec_owner_created"),
+            models.Index(fields=["owner", "status", "-created_at"], name="exec_owner_status"),
+            models.Index(fields=["owner", "workflow", "-created_at"], name="exec_owner_wf"),
+            models.Index(fields=["owner", "-started_at"], name="exec_owner_started"),
+            models.Index(fields=["status", "created_at"], name="exec_status_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workflow} · {self.status} · {self.id}"
+
+    @property
+    def version(self) -> int:
+        return self.compilation.revision
+
+
+TERMINAL_EXECUTION = frozenset(
+    {Execution.Status.SUCCEEDED, Execution.Status.FAILED, Execution.Status.CANCELLED}
+)
+
+
+class StepRun(models.Model):
+    """The StepResult of one step in one execution; attempts are kept in StepAttempt."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        QUEUED = "queued"
+        RUNNING = "running"
+        RETRYING = "retrying"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+        SKIPPED = "skipped"
+        CANCELLED = "cancelled"
+
+    execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="steps")
+    step_id = models.CharField(max_length=200)
+    step_type = models.CharField(max_length=32)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    inputs = models.JSONField(null=True, blank=True)
+    output = models.JSONField(null=True, blank=True)
+    output_truncated = models.BooleanField(default=False)
+    error = models.JSONField(null=True, blank=True)
+    metrics = models.JSONField(default=dict, blank=True)
+    debug = models.JSONField(default=dict, blank=True)  # variable state and profile
+    overrides = models.JSONField(default=dict, blank=True)  # limits/inputs set by a retry
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.FloatField(null=True, blank=True)
+    # The lease: only the holder of lease_token may commit this step's result.
+    lease_token = models.CharField(max_length=64, blank=True, default="")
+    lease_owner = models.CharField(max_length=200, blank=True, default="")
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["execution", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["execution", "step_id"], name="uniq_step_per_exec")
+        ]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="step_sweep")]
+
+    def __str__(self) -> str:
+        return f"{self.step_id}: {self.status}"
+
+
+TERMINAL_STEP = frozenset(
+    {
+        StepRun.Status.SUCCEEDED,
+        StepRun.Status.FAILED,
+        StepRun.Status.SKIPPED,
+        StepRun.Status.CANCELLED,
+    }
+)
+
+
+class StepAttempt(models.Model):
+    """One attempt at a step: its own timing, outcome, worker and resource usage."""
+
+    step_run = models.ForeignKey(StepRun, on_delete=models.CASCADE, related_name="attempt_rows")
+    number = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=StepRun.Status.choices)
+    worker = models.CharField(max_length=200, blank=True, default="")
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.FloatField(null=True, blank=True)
+    error = models.JSONField(null=True, blank=True)
+    metrics = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["step_run", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["step_run", "number"], name="uniq_attempt_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step_run.step_id} #{self.number}: {self.status}"
+
+
+class ExecutionEvent(models.Model):
+    """A ProgressEvent (DESIGN.md §5), append-only, numbered per execution by `seq`."""
+
+    execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveBigIntegerField()
+    type = models.CharField(max_length=32)
+    step_id = models.CharField(max_length=200, blank=True, default="")
+    data = models.JSONField(default=dict, blank=True)
+    timestamp = models.DateTimeField()
+    duration_ms = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["execution", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["execution", "seq"], name="uniq_event_seq")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.type}"
+
+
+class LogLine(models.Model):
+    """One line a step logged, numbered per execution by `seq`; searchable and filterable."""
+
+    class Level(models.TextChoices):
+        DEBUG = "debug"
+        INFO = "info"
+        WARNING = "warning"
+        ERROR = "error"
+
+    execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="log_lines")
+    seq = models.PositiveBigIntegerField()
+    step_id = models.CharField(max_length=200, blank=True, default="")
+    attempt = models.PositiveIntegerField(default=1)
+    level = models.CharField(max_length=8, choices=Level.choices, default=Level.INFO)
+    message = models.TextField()
+    timestamp = models.DateTimeField()
+
+    class Meta:
+        ordering = ["execution", "seq"]
+        constraints = [models.UniqueConstraint(fields=["execution", "seq"], name="uniq_log_seq")]
+        indexes = [
+            models.Index(fields=["execution", "step_id", "seq"], name="log_step"),
+            models.Index(fields=["execution", "level", "seq"], name="log_level"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.level} {self.message[:60]}"

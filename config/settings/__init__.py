@@ -1,0 +1,1 @@
+"""Settings per environment: base (all env reads), dev, test, prod."""
