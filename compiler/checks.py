@@ -27,6 +27,10 @@ def did_you_mean(word: str, candidates: list[str] | tuple[str, ...] | set[str]) 
     return f"did you mean {match[0]!r}?" if match else None
 
 
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def json_depth_exceeds(value: Any, limit: int) -> bool:
     """Iterative depth probe, so hostile nesting cannot overflow the stack."""
     stack = [(value, 1)]
@@ -341,8 +345,8 @@ def _check_http(step: Step, out: Checked, ctx: CompileContext, where: str) -> No
             out.issues.append(error(
                 "missing_dependency", f"connection {connection!r} does not exist",
                 node_id=step.id, field=f"{where}.config.connection",
-                suggestion=(f"{hint[0].upper() + hint[1:]} Or " if hint else "")
-                + f"create it under {ctx.settings_hint} → Connections."))
+                suggestion=_capitalise((f"{hint} Or c" if hint else "C")
+                                       + f"reate it under {ctx.settings_hint} → Connections.")))
 
 
 def _check_subworkflow(step: Step, out: Checked, ctx: CompileContext, props: dict[str, Any],
@@ -539,9 +543,9 @@ def _check_reference(path: tuple[str, ...], step: Step | None, where: str, out: 
             hint = did_you_mean(name, ctx.env_vars)
             out.issues.append(error("missing_dependency", f"environment variable {name!r} is "
                                     "not defined", node_id=node_id, field=where,
-                                    suggestion=(f"{hint[0].upper() + hint[1:]} Or " if hint else
-                                                "") + f"add it under {ctx.settings_hint} → "
-                                    "Environment variables."))
+                                    suggestion=_capitalise((f"{hint} Or a" if hint else "A")
+                                                           + f"dd it under {ctx.settings_hint} "
+                                                           "→ Environment variables.")))
     elif root == "steps":
         _check_step_reference(path, step, where, out, masks, position)
 

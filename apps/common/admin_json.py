@@ -28,8 +28,9 @@ def pretty_json(value: Any) -> str:
 def json_display(field: str, label: str | None = None):  # noqa: ANN201 - admin callable
     """A read-only admin column/field showing `field` as indented JSON."""
 
-    def display(obj: models.Model) -> str:
-        return pretty_json(getattr(obj, field))
+    def display(*args: Any) -> str:
+        # Called as display(obj) from readonly_fields, display(admin, obj) as an attribute.
+        return pretty_json(getattr(args[-1], field))
 
     display.short_description = label or field.replace("_", " ")  # type: ignore[attr-defined]
     return display

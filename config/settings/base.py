@@ -14,7 +14,7 @@ from config.settings.envcheck import (
 )
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-VAR_DIR = BASE_DIR / "var"
+VAR_DIR = Path(read_str("VAR_DIR", str(BASE_DIR / "var")))
 
 SECRET_KEY = read_str("SECRET_KEY", "dev-insecure-change-me-0123456789abcdefghijklmnopqrstuv")
 DEBUG = read_bool("DEBUG", False)
@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -103,6 +104,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Daphne serves no static files itself; WhiteNoise does, from the finders when DEBUG is on.
+WHITENOISE_USE_FINDERS = DEBUG
 
 # Bodies over this size get a clear 413 instead of being parsed.
 DATA_UPLOAD_MAX_MEMORY_SIZE = read_int("MAX_REQUEST_BYTES", 2 * 1024 * 1024)

@@ -1,0 +1,73 @@
+"""Writes to runtime settings, env vars and connections, validated against the registry."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+
+from apps.common.exceptions import ApplicationError
+from apps.runtime.models import Connection, EnvVar, RuntimeSetting
+from apps.runtime.params import PARAMS
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
+_CONNECTION_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
+
+
+@transaction.atomic
+def runtime_setting_set(*, owner: AbstractBaseUser, key: str, value: Any) -> RuntimeSetting:
+    """Set one parameter; unknown keys and invalid values are refused with the reason."""
+    param = PARAMS.get(key)
+    if param is None:
+        raise ApplicationError(f"Unknown setting {key!r}.", code="unknown_setting",
+                               suggestion="Known settings: " + ", ".join(sorted(PARAMS)))
+    problem = param.validate(value)
+    if problem:
+        raise ApplicationError(f"{key} {problem}.", code="invalid_setting",
+                               fields={key: problem})
+    setting, _ = RuntimeSetting.objects.update_or_create(owner=owner, key=key,
+                                                         defaults={"value": value})
+    return setting
+
+
+@transaction.atomic
+def env_var_upsert(*, owner: AbstractBaseUser, name: str, value: str | None,
+                   is_secret: bool = False) -> EnvVar:
+    """Create or change a variable; a None value keeps the stored one (write-only secrets)."""
+    if not isinstance(name, str) or not _ENV_NAME.match(name):
+        raise ApplicationError("Invalid variable name.", code="invalid_env_var",
+                               fields={"name": "Letters, digits and _; not starting with a digit."})
+    env_var = EnvVar.objects.filter(owner=owner, name=name).first() or EnvVar(owner=owner,
+                                                                               name=name)
+    if value is None and env_var.pk is None:
+        raise ApplicationError("A new variable needs a value.", code="invalid_env_var",
+                               fields={"value": "Required."})
+    current = env_var.get_value() if env_var.pk else ""
+    env_var.is_secret = bool(is_secret)
+    env_var.set_value(current if value is None else str(value))
+    env_var.save()
+    return env_var
+
+
+@transaction.atomic
+def connection_upsert(*, owner: AbstractBaseUser, name: str, kind: str, config: dict[str, Any],
+                      secret: Any = None) -> Connection:
+    """Create or change a connection; a None secret keeps the stored one."""
+    if not isinstance(name, str) or not _CONNECTION_NAME.match(name):
+        raise ApplicationError("Invalid connection name.", code="invalid_connection",
+                               fields={"name": "Letters, digits, '.', '-' and '_' only."})
+    if kind not in Connection.Kind.values:
+        raise ApplicationError("Unknown connection kind.", code="invalid_connection",
+                               fields={"kind": "One of " + ", ".join(Connection.Kind.values)})
+    connection = Connection.objects.filter(owner=owner, name=name).first() or Connection(
+        owner=owner, name=name)
+    connection.kind = kind
+    connection.config = config or {}
+    if secret is not None:
+        connection.set_secret(secret)
+    connection.save()
+    return connection

@@ -1,0 +1,58 @@
+"""Compile a workflow file from the terminal and print issues the way compilers do."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.workflows import services
+from compiler import compile_definition
+
+
+class Command(BaseCommand):
+    help = "Compile FILE.json; print issues; exit 1 when there are errors."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("file")
+        parser.add_argument("--show-code", action="store_true", help="print the artifact")
+        parser.add_argument("--json", action="store_true", help="print the CompilationResult")
+        parser.add_argument("--owner", default="admin",
+                            help="check env vars, connections and sub-workflows against this "
+                            "user's (skipped when the user does not exist)")
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        path = Path(options["file"])
+        try:
+            definition = json.loads(path.read_text())
+        except FileNotFoundError:
+            raise CommandError(f"{path}: no such file") from None
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+            raise CommandError(f"{path}: not valid JSON ({exc})") from None
+        owner = get_user_model().objects.filter(username=options["owner"]).first()
+        context = services.compile_context_for(owner=owner, slug=None) if owner else None
+        if owner is None:
+            self.stderr.write(f"note: no user {options['owner']!r}; env vars, connections and "
+                              "sub-workflows are not checked")
+        result = compile_definition(definition, context)
+        if options["json"]:
+            self.stdout.write(json.dumps(result.as_dict(), indent=2))
+        else:
+            for issue in result.issues:
+                where = f"node {issue.node_id!r}" if issue.node_id else "workflow"
+                if issue.line:
+                    where += f" line {issue.line}"
+                text = f"{path}: {where}: {issue.type}[{issue.code}]: {issue.message}"
+                if issue.suggestion:
+                    text += f" — suggestion: {issue.suggestion}"
+                self.stdout.write(text)
+            if options["show_code"] and result.artifacts.generated_code:
+                self.stdout.write(result.artifacts.generated_code)
+            errors = sum(1 for i in result.issues if i.type == "error")
+            warnings = len(result.issues) - errors
+            self.stdout.write(f"{path}: {result.status} ({errors} error(s), {warnings} "
+                              f"warning(s), {result.duration_ms:.1f} ms)")
+        if result.status == "error":
+            raise SystemExit(1)
