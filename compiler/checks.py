@@ -14,7 +14,8 @@ from compiler import expressions, pycode
 from compiler.context import CompileContext
 from compiler.graph import Graph
 from compiler.result import Issue, error, warning
-from compiler.schema import VALIDATOR, STEP_TYPES
+from compiler import schema
+from compiler.schema import STEP_TYPES
 
 MAX_DEPTH = 64
 MAX_NODES = 20_000
@@ -123,7 +124,7 @@ def check_definition(definition: Any, ctx: CompileContext) -> Checked:
 def _check_schema(definition: dict[str, Any], out: Checked) -> None:
     nodes = definition.get("nodes") if isinstance(definition.get("nodes"), list) else []
     count = 0
-    for err in VALIDATOR.iter_errors(definition):
+    for err in schema.iter_errors(definition):
         if err.validator in ("allOf", "if"):
             continue
         count += 1

