@@ -9,12 +9,10 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
-
-from compiler import expressions, pycode
+from compiler import expressions, pycode, schema
 from compiler.context import CompileContext
 from compiler.graph import Graph
 from compiler.result import Issue, error, warning
-from compiler import schema
 from compiler.schema import STEP_TYPES
 
 MAX_DEPTH = 64
@@ -89,7 +87,8 @@ def check_definition(definition: Any, ctx: CompileContext) -> Checked:
     if json_depth_exceeds(definition, MAX_DEPTH):
         out.issues.append(error("syntax_error", f"the definition is nested deeper than "
                                 f"{MAX_DEPTH} levels",
-                                suggestion="Flatten the nested values; deep data belongs in inputs."))
+                                suggestion="Flatten the nested values; deep data belongs in "
+                                "inputs."))
         return out
     nodes = definition.get("nodes")
     if isinstance(nodes, list) and len(nodes) > MAX_NODES:
@@ -172,7 +171,8 @@ def _collect_steps(definition: dict[str, Any], out: Checked) -> None:
         node_id = node["id"]
         if node_id in seen:
             out.issues.append(error(
-                "syntax_error", f"duplicate node id {node_id!r} (nodes {seen[node_id]} and {index})",
+                "syntax_error",
+                f"duplicate node id {node_id!r} (nodes {seen[node_id]} and {index})",
                 node_id=node_id, field=f"nodes.{index}.id",
                 suggestion=f"Rename one of them, e.g. {node_id + '_2'!r}.",
             ))
@@ -187,8 +187,8 @@ def _collect_steps(definition: dict[str, Any], out: Checked) -> None:
 
 
 def _check_graph(definition: dict[str, Any], out: Checked) -> None:
-    all_ids = [n["id"] for n in definition.get("nodes") or [] if isinstance(n, dict)
-               and isinstance(n.get("id"), str)] if isinstance(definition.get("nodes"), list) else []
+    raw_nodes = definition.get("nodes") if isinstance(definition.get("nodes"), list) else []
+    all_ids = [n["id"] for n in raw_nodes if isinstance(n, dict) and isinstance(n.get("id"), str)]
     known = set(all_ids)
     graph = Graph(order=list(out.steps))
     graph.preds = {node: [] for node in graph.order}

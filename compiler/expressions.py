@@ -106,18 +106,17 @@ def _walk(node: nodes.Node, analysis: Analysis) -> None:
             raise ExpressionError("calling functions or methods is not allowed in expressions")
         if isinstance(current, nodes.Getattr) and current.attr.startswith("_"):
             raise ExpressionError(f"attribute {current.attr!r} is not accessible")
-        if isinstance(current, nodes.Getitem):
-            key = current.arg
-            if isinstance(key, nodes.Const) and isinstance(key.value, str) and key.value.startswith("_"):
-                raise ExpressionError(f"key {key.value!r} is not accessible")
-        if isinstance(current, nodes.Filter | nodes.Test):
-            if isinstance(current, nodes.Filter):
-                if current.name not in ALLOWED_FILTERS:
-                    raise ExpressionError(
-                        f"unknown filter {current.name!r}; available: "
-                        + ", ".join(sorted(ALLOWED_FILTERS))
-                    )
-                analysis.filters.add(current.name)
+        key = current.arg if isinstance(current, nodes.Getitem) else None
+        if isinstance(key, nodes.Const) and isinstance(key.value, str) \
+                and key.value.startswith("_"):
+            raise ExpressionError(f"key {key.value!r} is not accessible")
+        if isinstance(current, nodes.Filter):
+            if current.name not in ALLOWED_FILTERS:
+                raise ExpressionError(
+                    f"unknown filter {current.name!r}; available: "
+                    + ", ".join(sorted(ALLOWED_FILTERS))
+                )
+            analysis.filters.add(current.name)
         if isinstance(current, nodes.Name):
             if current.name not in ROOTS:
                 raise ExpressionError(

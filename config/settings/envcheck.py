@@ -61,7 +61,8 @@ def read_database(name: str, default: str) -> dict[str, Any]:
     try:
         config = environ.Env.db_url_config(raw)
     except Exception as exc:  # django-environ raises several types for bad URLs
-        raise _fail(name, f"is not a valid database URL ({exc})", "sqlite:///var/db.sqlite3") from None
+        raise _fail(name, f"is not a valid database URL ({exc})",
+                    "sqlite:///var/db.sqlite3") from None
     if not config.get("NAME"):
         raise _fail(name, "names no database", "postgres://user@127.0.0.1:5432/db")
     return config

@@ -9,6 +9,7 @@ from apps.common.crypto import decrypt_json, encrypt_json
 from apps.executions.models import Execution
 from apps.runtime import services as runtime_services
 from apps.runtime.models import Connection, EnvVar
+from apps.workflows.models import Workflow
 from tests.factories import make_workflow
 
 pytestmark = pytest.mark.django_db
@@ -55,8 +56,6 @@ def test_workflow_slug_is_unique_per_owner_only(user, other_user):
     make_workflow(owner=user, slug="same")
     make_workflow(owner=other_user, slug="same")  # another owner may reuse it
     with pytest.raises(IntegrityError):
-        from apps.workflows.models import Workflow
-
         Workflow.objects.create(owner=user, slug="same", name="dup")
 
 

@@ -8,6 +8,7 @@ import json
 import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
+from django.db import connections
 
 from apps.common.exceptions import ApplicationError
 from apps.realtime.groups import group_for_workflow
@@ -113,6 +114,7 @@ def test_compilation_events_reach_the_workflow_group_over_redis(user):
         while len(received) < 2:
             received.append(await asyncio.wait_for(layer.receive(channel), timeout=10))
         await layer.flush()
+        await sync_to_async(connections.close_all)()  # the executor thread's connection
         return received
 
     messages = asyncio.run(scenario())

@@ -40,8 +40,9 @@ class Command(BaseCommand):
         try:
             for name, port in (("web", ports.web), ("Flower", ports.flower)):
                 if stack.port_in_use(port):
+                    flag = "--port" if name == "web" else "--flower-port"
                     raise CommandError(f"port {port} for {name} is taken by another program; "
-                                       f"choose another with --{'port' if name == 'web' else 'flower-port'}")
+                                       f"choose another with {flag}")
             env = dict(os.environ)
             redis_url = settings.REDIS_URL
             if stack.redis_reachable(redis_url):
