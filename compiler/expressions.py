@@ -117,6 +117,10 @@ def _walk(node: nodes.Node, analysis: Analysis) -> None:
                     + ", ".join(sorted(ALLOWED_FILTERS))
                 )
             analysis.filters.add(current.name)
+        if isinstance(current, nodes.Test) and current.name not in ENV.tests:
+            raise ExpressionError(
+                f"unknown test {current.name!r}; available: " + ", ".join(sorted(ENV.tests))
+            )
         if isinstance(current, nodes.Name):
             if current.name not in ROOTS:
                 raise ExpressionError(
