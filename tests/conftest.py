@@ -37,3 +37,28 @@ def load_example(name: str) -> dict:
 
 def example_names() -> list[str]:
     return sorted(p.stem for p in EXAMPLES.glob("*.json") if not p.name.startswith("_"))
+
+
+@pytest.fixture(scope="session")
+def worker(django_db_setup, django_db_blocker, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """One real worker for the session; tests using it need django_db(transaction=True)."""
+    from tests.workers import WorkerProcess
+
+    with django_db_blocker.unblock():
+        process = WorkerProcess(tmp_path_factory.mktemp("worker")).start()
+    yield process
+    process.stop()
+
+
+def wait_until(predicate, timeout: float = 30, interval: float = 0.1):  # type: ignore[no-untyped-def]
+    """Poll until predicate() is truthy; return its value or fail with what it last was."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    value = None
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s (last value: {value!r})")

@@ -20,6 +20,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 class StepRunInline(admin.TabularInline):
     model = StepRun
+    fk_name = "execution"
     extra = 0
     fields = ("step_id", "step_type", "status", "attempts", "started_at", "duration_ms")
     readonly_fields = fields
@@ -77,7 +78,8 @@ class StepRunAdmin(ReadOnlyAdmin):
     search_fields = ("step_id", "execution__id")
     list_select_related = ("execution", "execution__workflow")
     inlines = [StepAttemptInline]
-    exclude = ("inputs", "output", "error", "metrics", "debug", "overrides", "lease_token")
+    exclude = ("inputs", "output", "error", "metrics", "debug", "overrides", "lease_token",
+               "child_execution")
     readonly_fields = (
         "execution", "step_id", "step_type", "status", "attempts", "queued_at", "started_at",
         "finished_at", "duration_ms", "output_truncated", "lease_owner", "heartbeat_at",

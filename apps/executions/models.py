@@ -115,6 +115,13 @@ class StepRun(models.Model):
     lease_token = models.CharField(max_length=64, blank=True, default="")
     lease_owner = models.CharField(max_length=200, blank=True, default="")
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # A delay step, or a retry waiting out its backoff: the sweeper enqueues it when due.
+    wake_at = models.DateTimeField(null=True, blank=True)
+    # How often the worker running this step vanished; bounded to stop poison loops.
+    lost_count = models.PositiveIntegerField(default=0)
+    # A `workflow` step waits for this child execution instead of holding a worker.
+    child_execution = models.ForeignKey(Execution, null=True, blank=True,
+                                        on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["execution", "id"]

@@ -121,6 +121,7 @@ CHANNEL_LAYERS = {
 
 # Celery: at-least-once steps. The database decides what ran; Redis only carries messages.
 CELERY_BROKER_URL = REDIS_URL
+CELERY_TASK_DEFAULT_QUEUE = read_str("CELERY_QUEUE", "celery")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -132,6 +133,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_SEND_TASK_EVENTS = True  # Flower's live view
 CELERY_TASK_SEND_SENT_EVENT = True
 STEP_TIMEOUT_CEILING_S = read_int("STEP_TIMEOUT_CEILING_S", 3600)
+# The sweeper (Celery beat): lost messages are re-sent, vanished workers' steps retried.
+SWEEP_INTERVAL_S = read_int("SWEEP_INTERVAL_S", 5)
+HEARTBEAT_TIMEOUT_S = read_int("HEARTBEAT_TIMEOUT_S", 30)
+REQUEUE_AFTER_S = read_int("REQUEUE_AFTER_S", 60)
+MAX_WORKER_LOST = read_int("MAX_WORKER_LOST", 3)
+CELERY_BEAT_SCHEDULE = {
+    "sweep": {"task": "worker.sweep", "schedule": float(SWEEP_INTERVAL_S)},
+}
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Longer than the longest allowed step, so a running step is never redelivered.
     "visibility_timeout": read_int("BROKER_VISIBILITY_TIMEOUT_S", STEP_TIMEOUT_CEILING_S + 600),

@@ -1,7 +1,19 @@
 """Tests: real Redis and the real Redis channel layer; fast hashing; no .env."""
 
+import os
+
 from config.settings.base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdef"  # noqa: S105
 FERNET_KEYS = []
+
+# A worker started by the tests shares the test database, so SQLite's must be a file.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}  # noqa: F405
+# Each test session has its own queue: a developer's running stack never takes its tasks.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE") or f"tests-{os.getpid()}"
+SWEEP_INTERVAL_S = int(os.environ.get("SWEEP_INTERVAL_S", "1"))
+HEARTBEAT_TIMEOUT_S = int(os.environ.get("HEARTBEAT_TIMEOUT_S", "5"))
+REQUEUE_AFTER_S = int(os.environ.get("REQUEUE_AFTER_S", "5"))
+CELERY_BEAT_SCHEDULE = {"sweep": {"task": "worker.sweep", "schedule": float(SWEEP_INTERVAL_S)}}

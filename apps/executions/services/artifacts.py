@@ -1,0 +1,45 @@
+"""Load a compilation's artifact once per process and expose its plan."""
+
+from __future__ import annotations
+
+import threading
+import types
+from collections import OrderedDict
+from typing import Any
+
+from apps.common.exceptions import Conflict
+from apps.workflows.models import Compilation
+from compiler.runtime import load_artifact
+
+_CACHE: OrderedDict[str, types.ModuleType] = OrderedDict()
+_LOCK = threading.Lock()
+_MAX = 256
+
+
+def artifact_module(compilation: Compilation) -> types.ModuleType:
+    """The compiled module (our generated code; user code stays in string constants)."""
+    key = compilation.code_sha256
+    with _LOCK:
+        module = _CACHE.get(key)
+        if module is not None:
+            _CACHE.move_to_end(key)
+            return module
+    if not compilation.generated_code:
+        raise Conflict("This compilation produced no artifact.", code="not_runnable")
+    module = load_artifact(compilation.generated_code, f"artifact_{key[:12]}")
+    with _LOCK:
+        _CACHE[key] = module
+        while len(_CACHE) > _MAX:
+            _CACHE.popitem(last=False)
+    return module
+
+
+def incoming_edges(module: types.ModuleType) -> dict[str, list[dict[str, Any]]]:
+    incoming: dict[str, list[dict[str, Any]]] = {step: [] for step in module.ORDER}
+    for edge in module.EDGES:
+        incoming[edge["target"]].append(edge)
+    return incoming
+
+
+def successors(module: types.ModuleType, step_id: str) -> list[str]:
+    return [edge["target"] for edge in module.EDGES if edge["source"] == step_id]

@@ -1,0 +1,176 @@
+"""Controls on a live or finished execution: cancel, pause, resume, retry or skip a step.
+Each is safe to call twice: a repeated call leaves things as they are."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.common.exceptions import ApplicationError, Conflict
+from apps.executions import events
+from apps.executions.models import TERMINAL_EXECUTION, Execution, StepRun
+from apps.executions.services import scheduling
+from apps.executions.services.artifacts import artifact_module
+from apps.executions.transitions import can_execution
+from apps.runtime.params import PARAMS
+from worker import dispatch
+
+S = StepRun.Status
+E = Execution.Status
+
+
+def _lock(execution: Execution) -> Execution:
+    return Execution.objects.select_for_update().get(pk=execution.pk)
+
+
+@transaction.atomic
+def execution_cancel(*, execution: Execution) -> Execution:
+    """Stop now: no new step starts; running steps are killed by their runner within a
+    heartbeat; pending ones are cancelled; children are cancelled too."""
+    execution = _lock(execution)
+    if execution.status in TERMINAL_EXECUTION:
+        return execution
+    scheduling.finish(execution, E.CANCELLED, error={"type": "cancelled",
+                                                     "message": "cancelled by the user"})
+    for child in Execution.objects.filter(parent=execution).exclude(
+            status__in=list(TERMINAL_EXECUTION)):
+        execution_cancel(execution=child)
+    execution.refresh_from_db()
+    return execution
+
+
+@transaction.atomic
+def execution_pause(*, execution: Execution) -> Execution:
+    execution = _lock(execution)
+    if execution.status == E.PAUSED:
+        return execution
+    if not can_execution(execution.status, E.PAUSED):
+        raise Conflict(f"Only a running execution can be paused; this one is "
+                       f"{execution.status}.", code="invalid_transition")
+    execution.status = E.PAUSED
+    execution.save(update_fields=["status"])
+    events.emit(execution.pk, "execution_paused")
+    return execution
+
+
+@transaction.atomic
+def execution_resume(*, execution: Execution) -> Execution:
+    execution = _lock(execution)
+    if execution.status == E.RUNNING:
+        return execution
+    if execution.status != E.PAUSED:
+        raise Conflict(f"Only a paused execution can be resumed; this one is "
+                       f"{execution.status}.", code="invalid_transition")
+    execution.status = E.RUNNING
+    execution.save(update_fields=["status"])
+    events.emit(execution.pk, "execution_resumed")
+    module = artifact_module(execution.compilation)
+    for step in StepRun.objects.filter(execution=execution, status__in=[S.QUEUED, S.RETRYING]):
+        # Their messages were refused while paused; send them again.
+        timeout = scheduling.step_timeout_s(execution, step, module.STEPS[step.step_id])
+        transaction.on_commit(partial(dispatch.enqueue_step, execution.pk, step.step_id,
+                                      timeout_s=timeout))
+    scheduling.schedule_ready(execution)
+    return execution
+
+
+def _reopen(execution: Execution, from_step: str) -> None:
+    """Put a failed execution back to running and re-open the steps that were cancelled when
+    it failed; `from_step` is the step the user retried or skipped."""
+    StepRun.objects.filter(execution=execution, status=S.CANCELLED).update(
+        status=S.PENDING, finished_at=None)
+    if execution.status != E.RUNNING:
+        execution.status = E.RUNNING
+        execution.finished_at = None
+        execution.duration_ms = None
+        execution.error = None
+        execution.save(update_fields=["status", "finished_at", "duration_ms", "error"])
+        events.emit(execution.pk, "execution_resumed",
+                    data={"reason": "continued", "from_step": from_step})
+
+
+def _check_overrides(timeout_seconds: Any, memory_limit_mb: Any) -> dict[str, Any]:
+    overrides: dict[str, Any] = {}
+    fields: dict[str, str] = {}
+    for key, value, param in (("timeout_seconds", timeout_seconds, "default_timeout_seconds"),
+                              ("memory_limit_mb", memory_limit_mb, "default_memory_limit_mb")):
+        if value is None:
+            continue
+        problem = PARAMS[param].validate(value)
+        if problem:
+            fields[key] = problem
+        overrides[key] = value
+    if fields:
+        raise ApplicationError("Invalid limits.", code="invalid_limits", fields=fields)
+    return overrides
+
+
+@transaction.atomic
+def step_retry(*, execution: Execution, step_id: str, inputs: dict[str, Any] | None = None,
+               timeout_seconds: int | None = None,
+               memory_limit_mb: int | None = None) -> StepRun:
+    """Run a failed step again, optionally with new inputs or limits, and continue from it."""
+    execution = _lock(execution)
+    step = StepRun.objects.select_for_update().filter(execution=execution,
+                                                      step_id=step_id).first()
+    if step is None:
+        raise ApplicationError(f"No step {step_id!r} in this execution.", code="not_found")
+    if step.status == S.PENDING or (step.status in (S.QUEUED, S.RUNNING, S.RETRYING)):
+        return step  # already going again
+    if step.status != S.FAILED:
+        raise Conflict(f"Only a failed step can be retried; {step_id!r} is {step.status}.",
+                       code="invalid_transition")
+    if execution.status == E.CANCELLED:
+        raise Conflict("A cancelled execution cannot continue; re-run it instead.",
+                       code="invalid_transition")
+    overrides = dict(step.overrides)
+    overrides.update(_check_overrides(timeout_seconds, memory_limit_mb))
+    if inputs is not None:
+        if not isinstance(inputs, dict):
+            raise ApplicationError("inputs must be an object.", code="invalid",
+                                   fields={"inputs": "Expected an object."})
+        overrides["inputs"] = inputs
+    overrides["max_attempts"] = step.attempts + 1
+    step.overrides = overrides
+    step.status = S.PENDING
+    step.finished_at = None
+    step.save()
+    _reopen(execution, step_id)
+    events.emit(execution.pk, "step_queued", step_id=step_id,
+                data={"retry": True, "overrides": {k: v for k, v in overrides.items()
+                                                   if k != "inputs"}})
+    scheduling.schedule_ready(execution)
+    step.refresh_from_db()
+    return step
+
+
+@transaction.atomic
+def step_skip(*, execution: Execution, step_id: str, output: Any = None) -> StepRun:
+    """Mark a failed or pending step skipped with a substitute output, and continue."""
+    execution = _lock(execution)
+    step = StepRun.objects.select_for_update().filter(execution=execution,
+                                                      step_id=step_id).first()
+    if step is None:
+        raise ApplicationError(f"No step {step_id!r} in this execution.", code="not_found")
+    if step.status == S.SKIPPED and step.overrides.get("substituted"):
+        return step
+    if step.status not in (S.FAILED, S.PENDING, S.QUEUED, S.CANCELLED):
+        raise Conflict(f"Only a failed or pending step can be skipped; {step_id!r} is "
+                       f"{step.status}.", code="invalid_transition")
+    if execution.status == E.CANCELLED:
+        raise Conflict("A cancelled execution cannot continue; re-run it instead.",
+                       code="invalid_transition")
+    step.status = S.SKIPPED
+    step.output = output
+    step.overrides = {**step.overrides, "substituted": True}
+    step.finished_at = timezone.now()
+    step.save()
+    events.emit(execution.pk, "step_skipped", step_id=step_id,
+                data={"reason": "skipped by the user", "output": output})
+    _reopen(execution, step_id)
+    scheduling.schedule_ready(execution)
+    step.refresh_from_db()
+    return step

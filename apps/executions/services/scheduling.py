@@ -1,0 +1,337 @@
+"""The step lifecycle: schedule what is ready, claim under a lease, commit a result, retry or
+fail, and finish the execution. The database decides; Redis only carries the next link."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.executions import events
+from apps.executions.errors import describe
+from apps.executions.models import TERMINAL_STEP, Execution, StepAttempt, StepRun
+from apps.executions.services.artifacts import artifact_module, incoming_edges
+from apps.runtime.selectors import runtime_config_get
+from compiler import expressions
+from compiler.semantics import decide
+from worker import dispatch
+
+S = StepRun.Status
+E = Execution.Status
+PREVIEW_CHARS = 2000
+NOT_RETRIED = {"input_validation", "expression_error", "cancelled", "output_error"}
+
+
+def _state(step: StepRun, spec: dict[str, Any]) -> str:
+    if step.status == S.FAILED and spec.get("on_error") == "continue":
+        return "continued"
+    if step.status == S.SKIPPED and step.overrides.get("substituted"):
+        return "succeeded"
+    return step.status
+
+
+def step_timeout_s(execution: Execution, step: StepRun, spec: dict[str, Any]) -> float:
+    return float(step.overrides.get("timeout_seconds") or spec.get("timeout_seconds")
+                 or runtime_config_get(owner=execution.owner_id)["default_timeout_seconds"])
+
+
+def preview(value: Any) -> tuple[Any, bool]:
+    text = json.dumps(value, default=str)
+    if len(text) <= PREVIEW_CHARS:
+        return value, False
+    return text[:PREVIEW_CHARS] + "…", True
+
+
+def schedule_ready(execution: Execution) -> None:
+    """Queue every pending step whose predecessors are done; skip the ones whose branch was
+    not taken (repeatedly, as skips propagate); finish the execution when nothing is left."""
+    if execution.status != E.RUNNING:
+        return
+    module = artifact_module(execution.compilation)
+    incoming = incoming_edges(module)
+    steps = {s.step_id: s for s in StepRun.objects.select_for_update().filter(
+        execution=execution)}
+    changed = True
+    while changed:
+        changed = False
+        states = {sid: _state(s, module.STEPS[sid]) for sid, s in steps.items()}
+        outputs = {sid: s.output for sid, s in steps.items()}
+        for step_id in module.ORDER:
+            step = steps[step_id]
+            if step.status != S.PENDING:
+                continue
+            decision = decide(incoming[step_id], states, outputs)
+            if decision == "skip":
+                step.status = S.SKIPPED
+                step.finished_at = timezone.now()
+                step.save(update_fields=["status", "finished_at"])
+                events.emit(execution.pk, "step_skipped", step_id=step_id,
+                            data={"reason": "branch not taken"})
+                changed = True
+            elif decision == "run":
+                step.status = S.QUEUED
+                step.queued_at = timezone.now()
+                step.save(update_fields=["status", "queued_at"])
+                events.emit(execution.pk, "step_queued", step_id=step_id)
+                timeout = step_timeout_s(execution, step, module.STEPS[step_id])
+                transaction.on_commit(partial(dispatch.enqueue_step, execution.pk, step_id,
+                                              timeout_s=timeout))
+    if all(s.status in TERMINAL_STEP for s in steps.values()):
+        failed = [sid for sid, s in steps.items()
+                  if s.status == S.FAILED and module.STEPS[sid].get("on_error") != "continue"]
+        if failed:
+            finish(execution, E.FAILED, error={"step_id": failed[0],
+                                               "message": f"step {failed[0]!r} failed"})
+        else:
+            finish(execution, E.SUCCEEDED)
+
+
+def finish(execution: Execution, status: str, *, error: dict[str, Any] | None = None) -> None:
+    """Close the execution: output, timing, the completion event; then notify a parent and
+    admit whoever was queued behind it."""
+    from apps.executions.services import children, start  # noqa: PLC0415 - mutual recursion
+
+    execution.refresh_from_db()
+    if execution.status in (E.SUCCEEDED, E.FAILED, E.CANCELLED):
+        return
+    now = timezone.now()
+    execution.status = status
+    execution.finished_at = now
+    execution.current_step = ""
+    if execution.started_at:
+        execution.duration_ms = round((now - execution.started_at).total_seconds() * 1000, 3)
+    if status == E.SUCCEEDED:
+        execution.output, error = _render_output(execution)
+        if error:
+            execution.status = status = E.FAILED
+    execution.error = error
+    execution.save()
+    if status != E.SUCCEEDED:
+        for step in StepRun.objects.filter(execution=execution,
+                                           status__in=[S.PENDING, S.QUEUED, S.RETRYING]):
+            step.status = S.CANCELLED
+            step.finished_at = now
+            step.save(update_fields=["status", "finished_at"])
+    data: dict[str, Any] = {"status": status}
+    if execution.output is not None:
+        data["output"] = preview(execution.output)[0]
+    if error:
+        data["error"] = error
+    events.emit(execution.pk, "execution_completed", data=data,
+                duration_ms=execution.duration_ms)
+    if execution.parent_id:
+        children.child_finished(execution)
+    transaction.on_commit(partial(start.admit, owner_id=execution.owner_id))
+
+
+def _render_output(execution: Execution) -> tuple[Any, dict[str, Any] | None]:
+    from apps.executions.services.runcontext import build_scope  # noqa: PLC0415
+
+    module = artifact_module(execution.compilation)
+    scope = build_scope(execution)
+    try:
+        return scope.mask(expressions.render(module.OUTPUT, scope.as_scope())), None
+    except expressions.ExpressionError as exc:
+        return None, {"type": "expression_error", "message": scope.mask(str(exc))}
+
+
+# ---- claim, heartbeat, commit ------------------------------------------------------------
+
+class Claim:
+    def __init__(self, step: StepRun, execution: Execution, spec: dict[str, Any]) -> None:
+        self.step = step
+        self.execution = execution
+        self.spec = spec
+        self.token = step.lease_token
+        self.attempt = step.attempts
+
+
+@transaction.atomic
+def step_claim(*, execution_id: Any, step_id: str, worker: str) -> Claim | None:
+    """Take the lease on a queued step; None means "not yours": duplicate, early or stopped."""
+    execution = Execution.objects.select_for_update().filter(pk=execution_id).first()
+    if execution is None or execution.status != E.RUNNING:
+        return None
+    step = StepRun.objects.select_for_update().filter(execution=execution,
+                                                      step_id=step_id).first()
+    if step is None or step.status not in (S.QUEUED, S.RETRYING):
+        return None
+    now = timezone.now()
+    if step.wake_at and step.wake_at > now + timedelta(milliseconds=200):
+        return None  # a backoff not yet over: the due message or the sweeper brings it back
+    module = artifact_module(execution.compilation)
+    step.status = S.RUNNING
+    step.attempts += 1
+    step.lease_token = uuid.uuid4().hex
+    step.lease_owner = worker
+    step.heartbeat_at = now
+    step.wake_at = None
+    step.started_at = step.started_at or now
+    step.save()
+    StepAttempt.objects.create(step_run=step, number=step.attempts, status=S.RUNNING,
+                               worker=worker, started_at=now)
+    execution.current_step = step_id
+    execution.save(update_fields=["current_step"])
+    events.emit(execution.pk, "step_started", step_id=step_id,
+                data={"attempt": step.attempts, "worker": worker})
+    return Claim(step, execution, module.STEPS[step_id])
+
+
+def step_heartbeat(*, step_pk: int, token: str) -> str:
+    """Renew the lease; returns what the runner should do: "run", "cancel" or "lost"."""
+    updated = StepRun.objects.filter(pk=step_pk, lease_token=token, status=S.RUNNING).update(
+        heartbeat_at=timezone.now())
+    if not updated:
+        return "lost"
+    status = Execution.objects.filter(steps__pk=step_pk).values_list("status", flat=True).first()
+    return "cancel" if status in (E.CANCELLED, E.FAILED) else "run"
+
+
+def _locked_owned(step_pk: int, token: str) -> StepRun | None:
+    step = StepRun.objects.select_for_update().filter(pk=step_pk).first()
+    if step is None or step.lease_token != token or step.status != S.RUNNING:
+        return None  # the lease moved on: a late or duplicate attempt commits nothing
+    return step
+
+
+def _close_attempt(step: StepRun, status: str, *, error: dict[str, Any] | None,
+                   metrics: dict[str, Any]) -> None:
+    now = timezone.now()
+    attempt = StepAttempt.objects.filter(step_run=step, number=step.attempts).first()
+    if attempt:
+        attempt.status = status
+        attempt.finished_at = now
+        if attempt.started_at:
+            attempt.duration_ms = round((now - attempt.started_at).total_seconds() * 1000, 3)
+        attempt.error = error
+        attempt.metrics = {k: v for k, v in metrics.items() if k != "samples"}
+        attempt.save()
+
+
+@transaction.atomic
+def step_succeed(*, step_pk: int, token: str, output: Any, metrics: dict[str, Any],
+                 debug: dict[str, Any] | None = None, max_bytes: int = 1_048_576) -> bool:
+    step = _locked_owned(step_pk, token)
+    if step is None:
+        return False
+    execution = Execution.objects.select_for_update().get(pk=step.execution_id)
+    now = timezone.now()
+    text = json.dumps(output, default=str)
+    if len(text) > max_bytes:
+        step.output = {"truncated": True, "bytes": len(text), "preview": text[:PREVIEW_CHARS]}
+        step.output_truncated = True
+    else:
+        step.output = output
+    step.status = S.SUCCEEDED
+    step.error = None
+    step.finished_at = now
+    step.duration_ms = round((now - step.started_at).total_seconds() * 1000, 3)
+    step.metrics = metrics
+    step.debug = debug or {}
+    step.lease_token = ""
+    step.save()
+    _close_attempt(step, S.SUCCEEDED, error=None, metrics=metrics)
+    shown, truncated = preview(step.output)
+    events.emit(execution.pk, "step_completed", step_id=step.step_id, duration_ms=step.duration_ms,
+                data={"output": shown, "output_truncated": truncated or step.output_truncated,
+                      "attempt": step.attempts, "metrics": {k: v for k, v in metrics.items()
+                                                            if k != "samples"}})
+    schedule_ready(execution)
+    return True
+
+
+@transaction.atomic
+def step_fail(*, step_pk: int, token: str | None, error: dict[str, Any],
+              metrics: dict[str, Any] | None = None, debug: dict[str, Any] | None = None,
+              final: bool = False) -> bool:
+    """Record a failed attempt; retry with backoff when the policy allows, else fail the step
+    (and the execution, unless the step continues on error)."""
+    metrics = metrics or {}
+    step = (_locked_owned(step_pk, token) if token is not None
+            else StepRun.objects.select_for_update().filter(pk=step_pk).first())
+    if step is None:
+        return False
+    execution = Execution.objects.select_for_update().get(pk=step.execution_id)
+    module = artifact_module(execution.compilation)
+    spec = module.STEPS[step.step_id]
+    error = describe(error, node_id=step.step_id)
+    _close_attempt(step, S.FAILED, error=error, metrics=metrics)
+    retry = spec.get("retry") or {}
+    max_attempts = int(step.overrides.get("max_attempts") or retry.get("max_attempts") or 1)
+    now = timezone.now()
+    step.metrics = metrics or step.metrics
+    step.debug = debug or step.debug
+    step.lease_token = ""
+    if (not final and step.attempts < max_attempts and error["type"] not in NOT_RETRIED
+            and execution.status == E.RUNNING):
+        backoff = float(retry.get("backoff_seconds", 1)) * float(
+            retry.get("backoff_factor", 1)) ** (step.attempts - 1)
+        step.status = S.RETRYING
+        step.error = error
+        step.wake_at = now + timedelta(seconds=backoff)
+        step.save()
+        events.emit(execution.pk, "step_retrying", step_id=step.step_id, data={
+            "attempt": step.attempts, "next_attempt": step.attempts + 1,
+            "backoff_seconds": backoff, "error": error})
+        timeout = step_timeout_s(execution, step, spec)
+        transaction.on_commit(partial(dispatch.enqueue_step, execution.pk, step.step_id,
+                                      timeout_s=timeout, countdown=backoff))
+        return True
+    step.status = S.FAILED
+    step.error = error
+    step.finished_at = now
+    if step.started_at:
+        step.duration_ms = round((now - step.started_at).total_seconds() * 1000, 3)
+    step.save()
+    events.emit(execution.pk, "step_failed", step_id=step.step_id,
+                duration_ms=step.duration_ms,
+                data={"error": error, "attempt": step.attempts,
+                      "continues": spec.get("on_error") == "continue"})
+    if execution.status != E.RUNNING:
+        return True
+    if spec.get("on_error") == "continue":
+        schedule_ready(execution)
+    else:
+        finish(execution, E.FAILED, error={"step_id": step.step_id, **error})
+    return True
+
+
+@transaction.atomic
+def step_cancelled(*, step_pk: int, token: str) -> None:
+    step = _locked_owned(step_pk, token)
+    if step is None:
+        return
+    _close_attempt(step, S.CANCELLED, error={"type": "cancelled", "message": "cancelled"},
+                   metrics={})
+    step.status = S.CANCELLED
+    step.finished_at = timezone.now()
+    step.lease_token = ""
+    step.save()
+    events.emit(step.execution_id, "step_failed", step_id=step.step_id,
+                data={"error": {"type": "cancelled", "message": "the execution was stopped"}})
+
+
+@transaction.atomic
+def step_defer(*, step_pk: int, token: str, wake_at: Any = None, lease_owner: str) -> bool:
+    """Release the worker while the step waits (a delay, or a child execution)."""
+    step = _locked_owned(step_pk, token)
+    if step is None:
+        return False
+    step.lease_owner = lease_owner
+    step.wake_at = wake_at
+    step.save(update_fields=["lease_owner", "wake_at"])
+    return True
+
+
+@transaction.atomic
+def delay_elapsed(*, step_pk: int) -> bool:
+    step = StepRun.objects.select_for_update().filter(pk=step_pk, status=S.RUNNING,
+                                                      lease_owner="delay").first()
+    if step is None or (step.wake_at and step.wake_at > timezone.now()):
+        return False
+    return step_succeed(step_pk=step.pk, token=step.lease_token, output=None, metrics={})

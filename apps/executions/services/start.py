@@ -1,0 +1,151 @@
+"""Starting executions: validate inputs, persist the ExecutionContext, admit within the cap."""
+
+from __future__ import annotations
+
+import copy
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from jsonschema import Draft202012Validator
+
+from apps.common.crypto import encrypt_json
+from apps.common.exceptions import ApplicationError, Conflict
+from apps.common.masking import MASK
+from apps.executions import events
+from apps.executions.models import Execution, StepRun
+from apps.executions.services import scheduling
+from apps.executions.services.artifacts import artifact_module
+from apps.executions.services.runcontext import real_inputs
+from apps.runtime.selectors import runtime_config_get
+from apps.workflows.models import Compilation, Workflow
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+
+def _apply_defaults(schema: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
+    result = copy.deepcopy(inputs)
+    for name, spec in (schema.get("properties") or {}).items():
+        if isinstance(spec, dict) and "default" in spec and name not in result:
+            result[name] = copy.deepcopy(spec["default"])
+    return result
+
+
+def validate_inputs(schema: dict[str, Any], inputs: Any) -> dict[str, Any]:
+    """Inputs with defaults applied; ApplicationError(input_validation) lists every bad field."""
+    if not isinstance(inputs, dict):
+        raise ApplicationError("Invalid input data provided: inputs must be a JSON object.",
+                               code="input_validation", fields={"inputs": "Expected an object."})
+    completed = _apply_defaults(schema or {}, inputs)
+    if not schema:
+        return completed
+    fields: dict[str, str] = {}
+    for error in Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER
+                                      ).iter_errors(completed):
+        path = ".".join(str(p) for p in error.absolute_path)
+        if error.validator == "required":
+            missing = error.message.split("'")[1] if "'" in error.message else error.message
+            fields[missing] = "This input is required."
+        else:
+            fields[path or "inputs"] = error.message if "password" not in str(
+                error.schema.get("format", "")) else "Invalid value."
+    if fields:
+        raise ApplicationError("Invalid input data provided.", code="input_validation",
+                               fields=fields,
+                               suggestion="Fix the fields listed and run again.")
+    return completed
+
+
+def _secret_names(schema: dict[str, Any]) -> set[str]:
+    return {name for name, spec in (schema.get("properties") or {}).items()
+            if isinstance(spec, dict) and spec.get("format") == "password"}
+
+
+def runnable_compilation(workflow: Workflow) -> Compilation:
+    compilation = workflow.latest_compilation
+    if compilation is None or not compilation.runnable:
+        issues = compilation.issues if compilation else []
+        raise Conflict("This workflow cannot run until its compilation errors are fixed.",
+                       code="not_runnable", extra={"issues": issues},
+                       suggestion="Open the workflow, fix the issues listed and save it.")
+    return compilation
+
+
+@transaction.atomic
+def execution_start(*, workflow: Workflow, owner: AbstractBaseUser | None = None,
+                    inputs: dict[str, Any] | None = None, trigger: str = "manual",
+                    compilation: Compilation | None = None, parent: Execution | None = None,
+                    parent_step_id: str = "", rerun_of: Execution | None = None,
+                    environment: str = "default") -> Execution:
+    """Validate, persist the ExecutionContext with its steps, then admit it after commit."""
+    owner_id = owner.pk if owner is not None else workflow.owner_id
+    compilation = compilation or runnable_compilation(workflow)
+    module = artifact_module(compilation)
+    schema = module.INPUT_SCHEMA or {}
+    values = validate_inputs(schema, inputs if inputs is not None else {})
+    secret_names = _secret_names(schema)
+    secrets = {k: v for k, v in values.items() if k in secret_names}
+    shown = {k: (MASK if k in secret_names else v) for k, v in values.items()}
+    execution = Execution.objects.create(
+        owner_id=owner_id, workflow=workflow, compilation=compilation, parent=parent,
+        parent_step_id=parent_step_id, rerun_of=rerun_of, trigger=trigger,
+        environment=environment, inputs=shown,
+        encrypted_secret_inputs=encrypt_json(secrets) if secrets else "",
+    )
+    StepRun.objects.bulk_create([
+        StepRun(execution=execution, step_id=step_id, step_type=module.STEPS[step_id]["type"])
+        for step_id in module.ORDER
+    ])
+    events.emit(execution.pk, "execution_queued", data={
+        "workflow_id": workflow.pk, "revision": compilation.revision, "trigger": trigger,
+        "steps": list(module.ORDER)})
+    transaction.on_commit(partial(admit, owner_id=owner_id))
+    return execution
+
+
+def admit(*, owner_id: int) -> list[str]:
+    """Start queued executions, oldest first, while the owner's running count is under the cap.
+
+    The owner's user row is locked as a mutex so concurrent admits cannot overshoot the cap.
+    """
+    started: list[str] = []
+    cap = runtime_config_get(owner=owner_id)["max_concurrent_executions"]
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=owner_id).first()
+        active = Execution.objects.filter(
+            owner_id=owner_id, status__in=[Execution.Status.RUNNING, Execution.Status.PAUSED],
+            parent__isnull=True).count()
+        # Child executions run inside their parent's slot: never queue them behind it.
+        queued = Execution.objects.select_for_update().filter(
+            owner_id=owner_id, status=Execution.Status.QUEUED).order_by("created_at", "id")
+        for execution in queued:
+            if execution.parent_id is None:
+                if active >= cap:
+                    continue
+                active += 1
+            execution.status = Execution.Status.RUNNING
+            execution.started_at = timezone.now()
+            execution.save(update_fields=["status", "started_at"])
+            events.emit(execution.pk, "execution_started", data={
+                "queued_ms": round((execution.started_at - execution.created_at)
+                                   .total_seconds() * 1000, 1)})
+            scheduling.schedule_ready(execution)
+            started.append(str(execution.pk))
+    return started
+
+
+def execution_rerun(*, execution: Execution, inputs: dict[str, Any] | None = None,
+                    trigger: str = "manual") -> Execution:
+    """Run the same compiled revision again with the same inputs (secrets included) or edited
+    ones; masked values in edited inputs keep their original secret."""
+    original = real_inputs(execution)
+    if inputs is None:
+        new_inputs = original
+    else:
+        new_inputs = {k: (original.get(k) if v == MASK else v) for k, v in inputs.items()}
+    return execution_start(workflow=execution.workflow, owner=execution.owner,
+                           inputs=new_inputs, trigger=trigger,
+                           compilation=execution.compilation, rerun_of=execution)

@@ -1,0 +1,94 @@
+"""A real Celery worker (prefork, with beat for the sweeper) started by the tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+from django.conf import settings
+from django.db import connection
+
+from tests.conftest import ROOT
+
+
+def database_url_for_tests() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    host = db.get("HOST") or "127.0.0.1"
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{user}{password}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+class WorkerProcess:
+    """celery -A config worker -B, against the test database and the session's queue."""
+
+    def __init__(self, log_dir: Path, name: str = "w1", concurrency: int = 2) -> None:
+        self.log_path = log_dir / f"worker-{name}.log"
+        self.name = name
+        self.concurrency = concurrency
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 60) -> WorkerProcess:
+        env = dict(os.environ)
+        env.update({
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DATABASE_URL": database_url_for_tests(),
+            "REDIS_URL": settings.REDIS_URL,
+            "CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
+            "PYTHONUNBUFFERED": "1",
+        })
+        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "prefork",
+                   "-c", str(self.concurrency), "-l", "info", "--without-mingle",
+                   "--without-gossip", "-n", f"{self.name}@%h",
+                   "-Q", settings.CELERY_TASK_DEFAULT_QUEUE]
+        if self.name == "w1":
+            command += ["-B", "-s", str(self.log_path.parent / "celerybeat-schedule")]
+        self.log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while b" ready." not in self.log_path.read_bytes():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("worker did not start:\n" + self.log_path.read_text()[-3000:])
+            time.sleep(0.2)
+        return self
+
+    def pool_pids(self) -> list[int]:
+        assert self.proc is not None
+        main = self._main()
+        return [child.pid for child in main.children()
+                if "celery" in " ".join(child.cmdline())]
+
+    def _main(self) -> psutil.Process:
+        assert self.proc is not None
+        return psutil.Process(self.proc.pid)
+
+    def kill_hard(self) -> None:
+        """SIGKILL the worker and all its children: a machine lost mid-step."""
+        if self.proc is None:
+            return
+        with_children = [self._main(), *self._main().children(recursive=True)]
+        for proc in with_children:
+            try:
+                proc.kill()
+            except psutil.NoSuchProcess:
+                pass
+        self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(timeout=20)
+        except (subprocess.TimeoutExpired, ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+        self.log.close()

@@ -1,0 +1,22 @@
+"""Enqueue step tasks with their own time limits. Imports no apps: services call it on commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from config.celery_app import app
+from worker import names
+
+HARD_LIMIT_GRACE_S = 30  # the runner stops a step at its timeout; Celery's limits are a backstop
+
+
+def enqueue_step(execution_id: Any, step_id: str, *, timeout_s: float,
+                 countdown: float | None = None) -> None:
+    soft = float(timeout_s) + 10
+    app.send_task(names.RUN_STEP, args=[str(execution_id), step_id],
+                  soft_time_limit=soft, time_limit=soft + HARD_LIMIT_GRACE_S,
+                  countdown=countdown)
+
+
+def enqueue_delay_finish(step_pk: int, *, countdown: float) -> None:
+    app.send_task(names.FINISH_DELAY, args=[step_pk], countdown=countdown)

@@ -1,0 +1,5 @@
+"""Celery task names: the only place they are spelled."""
+
+RUN_STEP = "worker.run_step"
+FINISH_DELAY = "worker.finish_delay"
+SWEEP = "worker.sweep"

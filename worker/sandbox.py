@@ -1,0 +1,207 @@
+"""Run python step code in the sandbox: a fork server inside bubblewrap, one child per step.
+
+The server (worker/sandbox_server.py) starts once per worker process with no environment, no
+network (unless allowed), and a read-only view of the Python installation only: the project,
+its settings, the database file and the worker's environment are not in its filesystem. Each
+step is a forked child that drops to an unprivileged uid under rlimits (memory, CPU, processes,
+file size). Without bubblewrap the server still runs with an empty environment and the same
+child limits, and cuts the network with a namespace when it can.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+SERVER = Path(__file__).with_name("sandbox_server.py")
+
+
+@dataclass
+class SandboxOutcome:
+    ok: bool
+    output: Any = None
+    error: dict[str, Any] | None = None
+    debug: dict[str, Any] = field(default_factory=dict)
+    usage: dict[str, float] = field(default_factory=dict)  # the child's own getrusage
+    pid: int | None = None
+    exit_code: int | None = None
+    killed_for: str | None = None  # "timeout" | "memory" | "cancel"
+
+
+def _bwrap_command(network: bool) -> list[str] | None:
+    bwrap = shutil.which("bwrap")
+    if not bwrap or os.environ.get("SANDBOX_DISABLE_BWRAP"):
+        return None
+    binds: list[str] = []
+    bound = sorted({sys.base_prefix, sys.prefix, str(SERVER)})
+    ancestors = sorted({str(parent) for path in bound for parent in Path(path).parents
+                        if str(parent) != "/"}, key=lambda p: p.count("/"))
+    for parent in ancestors:
+        # Fresh, traversable parents: the step's unprivileged uid must reach the interpreter
+        # even when the host's parent (e.g. /root) is private. Nothing else of them is visible.
+        binds += ["--perms", "0755", "--dir", parent]
+    for path in bound:
+        binds += ["--ro-bind", path, path]
+    command = [bwrap, "--ro-bind", "/usr", "/usr"]
+    for name in ("lib", "lib64", "bin", "sbin"):
+        if Path(f"/{name}").is_symlink():
+            command += ["--symlink", f"usr/{name}", f"/{name}"]
+        elif Path(f"/{name}").exists():
+            command += ["--ro-bind", f"/{name}", f"/{name}"]
+    if network:
+        for path in ("/etc/resolv.conf", "/etc/hosts", "/etc/ssl", "/etc/nsswitch.conf"):
+            if Path(path).exists():
+                command += ["--ro-bind", path, path]
+    command += [*binds, "--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp",
+                "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent",
+                "--new-session", "--clearenv", "--setenv", "HOME", "/tmp",
+                "--setenv", "PYTHONDONTWRITEBYTECODE", "1", "--chdir", "/tmp"]
+    if not network:
+        command.append("--unshare-net")
+    return command
+
+
+class Sandbox:
+    """One fork server; not thread-safe (one step at a time, like a prefork pool process)."""
+
+    def __init__(self, *, network: bool) -> None:
+        self.network = network
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.isolated_by = "none"
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        prefix = _bwrap_command(self.network)
+        python = [sys.executable, "-I", "-S", str(SERVER)]
+        if prefix:
+            command, self.isolated_by = [*prefix, *python, "--bwrap"], "bubblewrap"
+        else:
+            command, self.isolated_by = python, "rlimits+uid"
+        env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}  # not the worker's environment
+        proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, env=env, cwd="/tmp",
+                                start_new_session=True)
+        return proc
+
+    def _ensure(self) -> subprocess.Popen[bytes]:
+        if self.proc is None or self.proc.poll() is not None:
+            self.proc = self._start()
+        return self.proc
+
+    def close(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=5)
+        self.proc = None
+
+    def run(self, request: dict[str, Any], *, timeout_s: float,
+            on_log: Callable[[float, str, str], None],
+            on_started: Callable[[int], None] | None = None,
+            should_stop: Callable[[], str | None] | None = None) -> SandboxOutcome:
+        """Run one request; kill the child on timeout or when should_stop() names a reason."""
+        proc = self._ensure()
+        assert proc.stdin is not None and proc.stdout is not None  # noqa: S101 - pipes above
+        try:
+            proc.stdin.write((json.dumps(request) + "\n").encode())
+            proc.stdin.flush()
+        except BrokenPipeError:
+            self.close()
+            proc = self._ensure()
+            assert proc.stdin is not None  # noqa: S101
+            proc.stdin.write((json.dumps(request) + "\n").encode())
+            proc.stdin.flush()
+        outcome = SandboxOutcome(ok=False)
+        deadline = time.monotonic() + timeout_s
+        fd = proc.stdout.fileno()
+        buffer = b""
+        lock = threading.Lock()
+
+        def kill(reason: str) -> None:
+            with lock:
+                if outcome.killed_for or outcome.pid is None:
+                    return
+                outcome.killed_for = reason
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(outcome.pid, signal.SIGKILL)
+
+        self.kill = kill  # the monitor thread may call it (memory limit)
+        while True:
+            now = time.monotonic()
+            if now >= deadline:
+                kill("timeout")
+                deadline = now + 5  # give the server time to report the exit
+                if outcome.killed_for != "timeout":
+                    break
+            if should_stop is not None:
+                reason = should_stop()
+                if reason:
+                    kill(reason)
+            ready, _, _ = select.select([fd], [], [], min(0.2, max(0.0, deadline - now)))
+            if not ready:
+                if proc.poll() is not None:
+                    outcome.error = {"type": "sandbox_error",
+                                     "message": "the sandbox server stopped unexpectedly"}
+                    self.proc = None
+                    return outcome
+                continue
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                self.proc = None
+                outcome.error = outcome.error or {"type": "sandbox_error",
+                                                  "message": "the sandbox server exited"}
+                return outcome
+            buffer += chunk
+            while b"\n" in buffer:
+                line, buffer = buffer.split(b"\n", 1)
+                try:
+                    message = json.loads(line)
+                except ValueError:
+                    continue
+                kind = message.get("type")
+                if kind == "started":
+                    outcome.pid = int(message["pid"])
+                    if on_started:
+                        on_started(outcome.pid)
+                elif kind == "log":
+                    on_log(float(message.get("at") or time.time()), str(message.get("level")),
+                           str(message.get("message")))
+                elif kind == "result":
+                    outcome.ok = bool(message.get("ok"))
+                    outcome.output = message.get("output")
+                    outcome.error = message.get("error")
+                    outcome.debug = message.get("debug") or {}
+                    outcome.usage = message.get("usage") or {}
+                elif kind == "exit":
+                    outcome.exit_code = message.get("code")
+                    return outcome
+
+
+_SANDBOXES: dict[bool, Sandbox] = {}
+
+
+def sandbox_for(*, network: bool) -> Sandbox:
+    """This process's warm sandbox (one per network setting), started on first use."""
+    sandbox = _SANDBOXES.get(network)
+    if sandbox is None:
+        sandbox = _SANDBOXES[network] = Sandbox(network=network)
+    return sandbox
+
+
+def close_all() -> None:
+    for sandbox in _SANDBOXES.values():
+        sandbox.close()
+    _SANDBOXES.clear()

@@ -1,0 +1,335 @@
+"""Fork server for python steps; runs inside the sandbox, stdlib only, no project imports.
+
+Started once per worker pool process (inside bubblewrap when available). It reads one JSON
+request per line on stdin, forks a child per request and reports on stdout, one JSON message
+per line: {"type": "started", "pid"}, then the child's "log" and "result" messages, then
+{"type": "exit", "code", "signal"}. Forking a warm interpreter keeps a step's overhead in
+milliseconds; the child drops privileges and sets its limits before touching user code.
+"""
+
+import cProfile
+import io
+import json
+import logging
+import os
+import pstats
+import resource
+import shutil
+import signal
+import sys
+import threading
+import time
+import traceback
+
+# Each server runs its steps under its own uid, so RLIMIT_NPROC counts only its own
+# processes and everything a step left behind can be killed by uid after it ends.
+STEP_UID = 100_000 + os.getpid()
+_OUT = sys.stdout.buffer  # rebound in each child to a private copy of the channel
+_LOCK = threading.Lock()
+IN_BWRAP = "--bwrap" in sys.argv
+MAX_REPR = 500
+
+
+def send(message):
+    data = (json.dumps(message, default=repr) + "\n").encode()
+    with _LOCK:
+        _OUT.write(data)
+        _OUT.flush()
+
+
+class LineStream(io.TextIOBase):
+    """A text stream that turns every written line into a log message."""
+
+    def __init__(self, level):
+        self.level = level
+        self.buffer_text = ""
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        self.buffer_text += text
+        while "\n" in self.buffer_text:
+            line, self.buffer_text = self.buffer_text.split("\n", 1)
+            send({"type": "log", "level": self.level, "message": line, "at": time.time()})
+        return len(text)
+
+    def flush(self):
+        if self.buffer_text:
+            send({"type": "log", "level": self.level, "message": self.buffer_text,
+                  "at": time.time()})
+            self.buffer_text = ""
+
+
+class MessageHandler(logging.Handler):
+    LEVELS = {"DEBUG": "debug", "INFO": "info", "WARNING": "warning", "ERROR": "error",
+              "CRITICAL": "error"}
+
+    def emit(self, record):
+        try:
+            message = self.format(record)
+        except Exception:  # a broken format string in user logging must not kill the step
+            message = str(record.msg)
+        send({"type": "log", "level": self.LEVELS.get(record.levelname, "info"),
+              "message": message, "at": record.created})
+
+
+class Context:
+    """What `run(inputs, ctx)` receives inside the sandbox."""
+
+    def __init__(self, request):
+        self.execution_id = request.get("execution_id")
+        self.step_id = request.get("step_id")
+        self.attempt = request.get("attempt", 1)
+        self.log = logging.getLogger(f"step.{self.step_id}")
+
+
+def _pump(fd, level):
+    stream = LineStream(level)
+    with os.fdopen(fd, "r", errors="replace") as reader:
+        for line in reader:
+            stream.write(line)
+    stream.flush()
+
+
+def _limits(request):
+    limits = request.get("limits", {})
+    memory = int(limits.get("memory_mb", 512)) * 1024 * 1024
+    # Address space, not RSS: generous headroom for the interpreter's mappings; the worker's
+    # psutil monitor enforces the RSS limit itself.
+    resource.setrlimit(resource.RLIMIT_AS, (memory + 256 * 1024 * 1024,) * 2)
+    cpu = int(limits.get("cpu_seconds", 300)) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    fsize = int(limits.get("file_mb", 64)) * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    nproc = int(limits.get("processes", 16))
+    if os.getuid() == 0:
+        os.setgroups([])
+        os.setgid(STEP_UID)
+        # RLIMIT_NPROC is ignored for root: drop to an unprivileged uid so it counts.
+        resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+        os.setuid(STEP_UID)
+    else:
+        resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+
+
+def _frames(tb, filename, code):
+    lines = code.splitlines()
+    frames = []
+    for frame in traceback.extract_tb(tb):
+        if frame.filename == filename:
+            text = lines[frame.lineno - 1].strip() if 0 < (frame.lineno or 0) <= len(lines) else ""
+            frames.append({"line": frame.lineno, "function": frame.name, "code": text})
+    return frames
+
+
+def _user_traceback(filename, frames, exc):
+    """A traceback of the user's own frames only, with their code lines."""
+    out = ["Traceback (most recent call last):"]
+    for frame in frames:
+        out.append(f'  File "{filename}", line {frame["line"]}, in {frame["function"]}')
+        if frame["code"]:
+            out.append(f"    {frame['code']}")
+    out.extend(line.rstrip("\n") for line in traceback.format_exception_only(exc))
+    return "\n".join(out)
+
+
+def _reprs(variables):
+    out = {}
+    for name, value in list(variables.items())[:50]:
+        if name.startswith("__"):
+            continue
+        try:
+            text = repr(value)
+        except Exception as exc:  # a user __repr__ may raise
+            text = f"<unrepresentable: {type(exc).__name__}>"
+        out[name] = text[:MAX_REPR]
+    return out
+
+
+def child(request):
+    global _OUT
+    os.setsid()
+    _OUT = os.fdopen(os.dup(1), "wb")
+    send({"type": "started", "pid": os.getpid()})
+    if request.get("isolate_network") and not IN_BWRAP:
+        try:
+            os.unshare(os.CLONE_NEWNET)  # a fresh namespace with no usable interface
+        except (OSError, AttributeError):
+            send({"type": "log", "level": "warning", "at": time.time(),
+                  "message": "network isolation is unavailable on this worker"})
+    try:
+        _limits(request)
+    except (OSError, ValueError) as exc:
+        send({"type": "result", "ok": False, "error": {
+            "type": "sandbox_error", "message": f"could not apply limits: {exc}"}})
+        return
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    os.dup2(out_w, 1)
+    os.dup2(err_w, 2)
+    os.close(out_w)
+    os.close(err_w)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    pumps = [threading.Thread(target=_pump, args=(out_r, "info"), daemon=True),
+             threading.Thread(target=_pump, args=(err_r, "error"), daemon=True)]
+    for pump in pumps:
+        pump.start()
+    sys.stdout = LineStream("info")
+    sys.stderr = LineStream("error")
+    root = logging.getLogger()
+    root.handlers = [MessageHandler()]
+    root.setLevel(logging.DEBUG)
+    filename = f"<node {request.get('step_id')}>"
+    debug = bool(request.get("debug"))
+    profiler = cProfile.Profile() if debug else None
+    state = {}
+    try:
+        code = compile(request["code"], filename, "exec")
+        namespace = {"__name__": "__node__", "__builtins__": __builtins__}
+        exec(code, namespace)  # noqa: S102 - this process exists to run user code, sandboxed
+        run = namespace.get("run")
+        if not callable(run):
+            raise TypeError("the code defines no run(inputs, ctx) function")
+        if debug:
+            def tracer(frame, event, arg):
+                if event == "return" and frame.f_code is run.__code__:
+                    state["variables"] = _reprs(frame.f_locals)
+            sys.setprofile(tracer)
+            profiler.enable()
+        result = run(request.get("inputs", {}), Context(request))
+        if debug:
+            profiler.disable()
+            sys.setprofile(None)
+        json.dumps(result)
+        message = {"type": "result", "ok": True, "output": result}
+    except MemoryError:
+        message = {"type": "result", "ok": False, "error": {
+            "type": "resource_limit", "message": "the step ran out of memory (MemoryError)"}}
+    except BaseException as exc:  # everything the user code throws is the step's failure
+        if debug and profiler is not None:
+            profiler.disable()
+            sys.setprofile(None)
+        tb = exc.__traceback__
+        frames = _frames(tb, filename, request.get("code", ""))
+        if debug and tb is not None:
+            last = tb
+            while last.tb_next is not None:
+                last = last.tb_next
+            state["variables"] = _reprs(last.tb_frame.f_locals)
+        kind = "code_error"
+        text = f"{type(exc).__name__}: {exc}"
+        if isinstance(exc, TypeError) and "JSON serializable" in str(exc):
+            kind, text = "output_error", f"the output is not JSON: {exc}"
+        elif isinstance(exc, OSError) and getattr(exc, "errno", 0) == 11:
+            kind, text = "resource_limit", "process limit reached (cannot start more processes)"
+        elif isinstance(exc, OSError) and getattr(exc, "errno", 0) == 27:
+            kind, text = "resource_limit", "file size limit reached (a file grew too large)"
+        message = {"type": "result", "ok": False, "error": {
+            "type": kind, "message": text[:4000], "exception": type(exc).__name__,
+            "frames": frames,
+            "traceback": _user_traceback(filename, frames, exc)[-8000:],
+        }}
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    if debug:
+        message["debug"] = {"variables": state.get("variables", {}),
+                            "profile": _profile_rows(profiler)}
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    message["usage"] = {"max_rss_mb": usage.ru_maxrss / 1024,
+                        "cpu_s": usage.ru_utime + usage.ru_stime}
+    send(message)
+
+
+def _profile_rows(profiler):
+    if profiler is None:
+        return []
+    stats = pstats.Stats(profiler)
+    rows = []
+    for (filename, line, name), (_cc, nc, tt, ct, _) in stats.stats.items():
+        if filename == __file__:
+            continue  # the sandbox's own frames are not the user's profile
+        rows.append({"function": name, "file": filename, "line": line, "calls": nc,
+                     "total_s": round(tt, 6), "cumulative_s": round(ct, 6)})
+    rows.sort(key=lambda r: r["cumulative_s"], reverse=True)
+    return rows[:25]
+
+
+def _become_subreaper():
+    """Orphans of a step (killed fork-bomb processes) become our children, so we reap them
+    instead of leaving zombies that keep counting against the step uid's process limit."""
+    try:
+        import ctypes  # noqa: PLC0415 - only here, once
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass
+
+
+def _reap_zombies():
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def main():
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _become_subreaper()
+    for raw in sys.stdin.buffer:
+        try:
+            request = json.loads(raw)
+        except ValueError:
+            continue
+        pid = os.fork()
+        if pid == 0:
+            try:
+                child(request)
+            finally:
+                os._exit(0)
+        _, status = os.waitpid(pid, 0)
+        _reap_step_leftovers()
+        send({"type": "exit", "code": os.waitstatus_to_exitcode(status)})
+
+
+def _reap_step_leftovers():
+    """Kill every process the step left (fork bombs, daemons) and empty the sandbox /tmp."""
+    if os.getuid() == 0:
+        reaper = os.fork()
+        if reaper == 0:
+            try:
+                os.setgid(STEP_UID)
+                os.setuid(STEP_UID)
+                os.kill(-1, signal.SIGKILL)  # as the step uid: all of its processes, no others
+            except OSError:
+                pass
+            os._exit(0)
+        os.waitpid(reaper, 0)
+    deadline = time.monotonic() + 2
+    while time.monotonic() < deadline:
+        _reap_zombies()
+        try:
+            os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        time.sleep(0.01)
+    if IN_BWRAP:
+        for name in os.listdir("/tmp"):
+            path = os.path.join("/tmp", name)
+            try:
+                if os.path.isdir(path) and not os.path.islink(path):
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    os.unlink(path)
+            except OSError:
+                pass
+
+
+if __name__ == "__main__":
+    main()
