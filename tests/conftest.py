@@ -62,3 +62,12 @@ def wait_until(predicate, timeout: float = 30, interval: float = 0.1):  # type: 
             return value
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout} s (last value: {value!r})")
+
+
+@pytest.fixture
+def http_server():  # type: ignore[no-untyped-def]
+    from tests.httpserver import start_server
+
+    server = start_server()
+    yield server
+    server.shutdown()

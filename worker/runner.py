@@ -29,7 +29,13 @@ from worker.monitor import ResourceMonitor
 from worker.sandbox import sandbox_for
 
 logger = logging.getLogger(__name__)
-WORKER_NAME = f"{socket.gethostname()}:{os.getpid()}"
+
+
+def worker_name() -> str:
+    """host:pid of the pool process running the step (not the main worker process)."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 HEARTBEAT_S = 0.5
 LOG_FLUSH_S = 0.2
 LOG_FLUSH_LINES = 500
@@ -210,7 +216,7 @@ def run_step(execution_id: str, step_id: str) -> str:
     """The body of the worker.run_step task."""
     close_old_connections()
     claim = scheduling.step_claim(execution_id=execution_id, step_id=step_id,
-                                  worker=WORKER_NAME)
+                                  worker=worker_name())
     if claim is None:
         logger.info("step %s/%s not claimed: duplicate delivery or not runnable now",
                     execution_id, step_id)

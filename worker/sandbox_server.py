@@ -110,6 +110,7 @@ def _limits(request):
         # RLIMIT_NPROC is ignored for root: drop to an unprivileged uid so it counts.
         resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
         os.setuid(STEP_UID)
+        _prctl(1, signal.SIGKILL)  # the uid change cleared it: die with the server
     else:
         resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
 
@@ -257,16 +258,21 @@ def _profile_rows(profiler):
     return rows[:25]
 
 
-def _become_subreaper():
-    """Orphans of a step (killed fork-bomb processes) become our children, so we reap them
-    instead of leaving zombies that keep counting against the step uid's process limit."""
+def _prctl(option, value):
     try:
-        import ctypes  # noqa: PLC0415 - only here, once
+        import ctypes  # noqa: PLC0415 - stdlib, loaded once per process
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+        ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
     except (OSError, AttributeError):
         pass
+
+
+def _become_subreaper():
+    """Orphans of a step (killed fork-bomb processes) become our children, so we reap them
+    instead of leaving zombies that keep counting against the step uid's process limit.
+    And die with our parent (the worker), so no sandbox outlives the worker."""
+    _prctl(36, 1)  # PR_SET_CHILD_SUBREAPER
+    _prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def _reap_zombies():
