@@ -9,8 +9,7 @@ import os
 import socket
 import threading
 import time
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -75,7 +74,7 @@ class LogBuffer:
         level = level if level in LEVEL_RANK else "info"
         if LEVEL_RANK[level] < self.min_rank:
             return
-        stamp = datetime.fromtimestamp(at, tz=dt_timezone.utc)
+        stamp = datetime.fromtimestamp(at, tz=UTC)
         with self.lock:
             self.lines.append((stamp, level, self.scope.mask(message)))
             due = len(self.lines) >= LOG_FLUSH_LINES
@@ -203,7 +202,7 @@ class StepContext:
             raise StepError("expression_error", f"delay seconds must be a number, not "
                             f"{seconds!r}") from None
         if seconds <= 0:
-            return None
+            return
         raise Deferred("delay", wake_at=timezone.now() + timedelta(seconds=seconds),
                        countdown=seconds)
 

@@ -107,7 +107,8 @@ class SingleInstanceLock:
             self.handle = None
 
 
-def process_commands(*, ports: StackPorts, python: str = sys.executable) -> dict[str, str]:
+def process_commands(*, ports: StackPorts, var_dir: Path,
+                     python: str = sys.executable) -> dict[str, str]:
     bin_dir = Path(python).parent
     celery = bin_dir / "celery"
     daphne = bin_dir / "daphne"
@@ -115,8 +116,9 @@ def process_commands(*, ports: StackPorts, python: str = sys.executable) -> dict
     auth = f" --basic-auth={flower_auth}" if flower_auth else ""
     return {
         "web": f"{daphne} -b 127.0.0.1 -p {ports.web} config.asgi:application",
+        # -B: the sweeper runs on Celery beat inside the local worker.
         "worker": f"{celery} -A config worker -P prefork -c 2 -l info --without-mingle "
-                  "--without-gossip -n worker@%h",
+                  f"--without-gossip -n worker@%h -B -s {var_dir / 'celerybeat-schedule'}",
         "flower": f"{celery} -A config flower --address=127.0.0.1 --port={ports.flower}{auth}",
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from apps.common.admin_json import json_display
+from apps.executions import services
 from apps.executions.models import Execution, ExecutionEvent, LogLine, StepAttempt, StepRun
 
 
@@ -41,6 +42,7 @@ class ExecutionAdmin(ReadOnlyAdmin):
     list_select_related = ("workflow", "owner")
     show_full_result_count = False  # COUNT(*) over millions of rows is the slow part
     inlines = [StepRunInline]
+    actions = ["cancel", "rerun"]
     fields = (
         "id", "owner", "workflow", "compilation", "parent", "parent_step_id", "rerun_of",
         "status", "trigger", "environment", "current_step", "created_at", "started_at",
@@ -57,6 +59,18 @@ class ExecutionAdmin(ReadOnlyAdmin):
 
     def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
         return (*self.readonly_fields, "inputs_json", "output_json", "error_json")
+
+    @admin.action(description="Cancel selected executions")
+    def cancel(self, request, queryset):  # type: ignore[no-untyped-def]
+        for execution in queryset:
+            services.execution_cancel(execution=execution)
+        self.message_user(request, f"{queryset.count()} execution(s) cancelled")
+
+    @admin.action(description="Re-run with the same inputs")
+    def rerun(self, request, queryset):  # type: ignore[no-untyped-def]
+        for execution in queryset:
+            services.execution_rerun(execution=execution)
+        self.message_user(request, f"{queryset.count()} execution(s) re-run")
 
 
 class StepAttemptInline(admin.TabularInline):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from apps.common.admin_json import ReadableJSONAdmin, json_display
+from apps.common.exceptions import ApplicationError
+from apps.executions.services import execution_start
 from apps.workflows import services
 from apps.workflows.models import Compilation, InputPreset, Workflow
 
@@ -28,6 +30,19 @@ class WorkflowAdmin(ReadableJSONAdmin):
     search_fields = ("name", "slug", "description", "owner__username")
     readonly_fields = ("revision", "created_at", "updated_at")
     inlines = [CompilationInline]
+    actions = ["run_with_defaults"]
+
+    @admin.action(description="Run with default inputs")
+    def run_with_defaults(self, request, queryset):  # type: ignore[no-untyped-def]
+        for workflow in queryset:
+            try:
+                execution = execution_start(workflow=workflow, owner=workflow.owner, inputs={},
+                                            trigger="manual")
+            except ApplicationError as exc:
+                self.message_user(request, f"{workflow}: {exc.message} {exc.fields or ''}",
+                                  level=messages.ERROR)
+            else:
+                self.message_user(request, f"{workflow}: execution {execution.pk} queued")
 
     @admin.display(description="compilation")
     def compile_status(self, obj: Workflow) -> str:

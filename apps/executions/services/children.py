@@ -31,9 +31,8 @@ def child_finished(child: Execution) -> None:
     """Called inside the child's finishing transaction."""
     from apps.executions.services import scheduling  # noqa: PLC0415 - cycle
 
-    step = StepRun.objects.select_for_update().filter(
-        execution_id=child.parent_id, step_id=child.parent_step_id,
-        status=StepRun.Status.RUNNING).first()
+    step = StepRun.objects.filter(execution_id=child.parent_id, step_id=child.parent_step_id,
+                                  status=StepRun.Status.RUNNING).first()
     if step is None:
         return
     if child.status == Execution.Status.SUCCEEDED:

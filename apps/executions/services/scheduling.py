@@ -110,7 +110,9 @@ def finish(execution: Execution, status: str, *, error: dict[str, Any] | None = 
         if error:
             execution.status = status = E.FAILED
     execution.error = error
-    execution.save()
+    # Named fields only: the sequence counters are changed by atomic increments alone.
+    execution.save(update_fields=["status", "finished_at", "current_step", "duration_ms",
+                                  "output", "error"])
     if status != E.SUCCEEDED:
         for step in StepRun.objects.filter(execution=execution,
                                            status__in=[S.PENDING, S.QUEUED, S.RETRYING]):
@@ -192,8 +194,19 @@ def step_heartbeat(*, step_pk: int, token: str) -> str:
     return "cancel" if status in (E.CANCELLED, E.FAILED) else "run"
 
 
+def lock_step(step_pk: int) -> tuple[Execution | None, StepRun | None]:
+    """Lock the execution row, then the step row: the one lock order of every writer
+    (claim, commit, sweeper, controls), so concurrent writers cannot deadlock."""
+    execution_id = StepRun.objects.filter(pk=step_pk).values_list("execution_id",
+                                                                  flat=True).first()
+    if execution_id is None:
+        return None, None
+    execution = Execution.objects.select_for_update().get(pk=execution_id)
+    return execution, StepRun.objects.select_for_update().filter(pk=step_pk).first()
+
+
 def _locked_owned(step_pk: int, token: str) -> StepRun | None:
-    step = StepRun.objects.select_for_update().filter(pk=step_pk).first()
+    _, step = lock_step(step_pk)
     if step is None or step.lease_token != token or step.status != S.RUNNING:
         return None  # the lease moved on: a late or duplicate attempt commits nothing
     return step
@@ -252,8 +265,7 @@ def step_fail(*, step_pk: int, token: str | None, error: dict[str, Any],
     """Record a failed attempt; retry with backoff when the policy allows, else fail the step
     (and the execution, unless the step continues on error)."""
     metrics = metrics or {}
-    step = (_locked_owned(step_pk, token) if token is not None
-            else StepRun.objects.select_for_update().filter(pk=step_pk).first())
+    step = _locked_owned(step_pk, token) if token is not None else lock_step(step_pk)[1]
     if step is None:
         return False
     execution = Execution.objects.select_for_update().get(pk=step.execution_id)
@@ -330,8 +342,8 @@ def step_defer(*, step_pk: int, token: str, wake_at: Any = None, lease_owner: st
 
 @transaction.atomic
 def delay_elapsed(*, step_pk: int) -> bool:
-    step = StepRun.objects.select_for_update().filter(pk=step_pk, status=S.RUNNING,
-                                                      lease_owner="delay").first()
-    if step is None or (step.wake_at and step.wake_at > timezone.now()):
+    _, step = lock_step(step_pk)
+    if step is None or step.status != S.RUNNING or step.lease_owner != "delay" or (
+            step.wake_at and step.wake_at > timezone.now()):
         return False
     return step_succeed(step_pk=step.pk, token=step.lease_token, output=None, metrics={})

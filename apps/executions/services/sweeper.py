@@ -70,8 +70,8 @@ def _resend(step: StepRun) -> None:
 
 @transaction.atomic
 def _worker_lost(step_pk: int) -> int:
-    step = StepRun.objects.select_for_update().filter(pk=step_pk, status=S.RUNNING).first()
-    if step is None:
+    _, step = scheduling.lock_step(step_pk)
+    if step is None or step.status != S.RUNNING:
         return 0
     step.lost_count += 1
     step.save(update_fields=["lost_count"])

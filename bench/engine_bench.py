@@ -1,0 +1,176 @@
+"""Engine figures against a raw Celery baseline measured in the same run (DESIGN.md §8).
+
+    .venv/bin/python bench/engine_bench.py [--concurrent 1000]
+
+Starts its own workers (prefork -c 2: the engine's, and a bare Celery app's) on the broker at
+REDIS_URL and the database at DATABASE_URL (default: a fresh SQLite file), then prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+TMP = Path(tempfile.mkdtemp(prefix="bench-"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{TMP / 'bench.sqlite3'}")
+os.environ["VAR_DIR"] = str(TMP)
+os.environ["CELERY_QUEUE"] = f"bench-{uuid.uuid4().hex[:6]}"
+os.environ["RAW_QUEUE"] = f"bench-raw-{uuid.uuid4().hex[:6]}"
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+import django  # noqa: E402
+
+django.setup()
+
+import psutil  # noqa: E402
+import redis  # noqa: E402
+from celery import chain  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+from apps.executions.models import TERMINAL_EXECUTION, Execution, StepRun  # noqa: E402
+from apps.executions.services import execution_start  # noqa: E402
+from apps.runtime import services as runtime_services  # noqa: E402
+from apps.workflows import services as workflow_services  # noqa: E402
+from bench import raw_celery  # noqa: E402
+from worker.sandbox import Sandbox  # noqa: E402
+
+
+def start_worker(app: str, log: str, extra: list[str] | None = None) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "celery", "-A", app, "worker", "-P", "prefork", "-c", "2",
+               "-l", "warning", "--without-mingle", "--without-gossip", "-n",
+               f"{log}-{uuid.uuid4().hex[:4]}@%h", *(extra or [])]
+    proc = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ),
+                            stdout=(TMP / f"{log}.log").open("w"), stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    time.sleep(6)
+    return proc
+
+
+def tree_rss_mb(proc: subprocess.Popen[bytes]) -> float:
+    root = psutil.Process(proc.pid)
+    return sum(p.memory_info().rss for p in [root, *root.children(recursive=True)]) / 1_048_576
+
+
+def wait_all(ids: list, timeout: float = 900) -> None:
+    deadline = time.monotonic() + timeout
+    while Execution.objects.filter(pk__in=ids).exclude(
+            status__in=list(TERMINAL_EXECUTION)).exists():
+        if time.monotonic() > deadline:
+            raise RuntimeError("executions did not finish in time")
+        time.sleep(0.05)
+
+
+def transform_chain(n: int) -> dict:
+    nodes = [{"id": f"s{i}", "type": "transform",
+              "data": {"config": {"value": i}}} for i in range(n)]
+    edges = [{"source": f"s{i}", "target": f"s{i + 1}"} for i in range(n - 1)]
+    return {"name": f"chain{n}", "nodes": nodes, "edges": edges}
+
+
+def raw_hop_ms(hops: int) -> float:
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    key = f"bench:{uuid.uuid4().hex}"
+    started = time.time()
+    chain(*[raw_celery.hop.si(i, hops - 1, key) for i in range(hops)]).apply_async()
+    while not client.get(key):
+        time.sleep(0.005)
+    return (float(client.get(key)) - started) / hops * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--chain", type=int, default=200)
+    parser.add_argument("--concurrent", type=int, default=200)
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    user = get_user_model().objects.create_user(username=f"bench-{uuid.uuid4().hex[:6]}")
+    runtime_services.runtime_setting_set(owner=user, key="max_concurrent_executions",
+                                         value=10000)
+    rows: list[tuple[str, str, str]] = []
+    engine = start_worker("config", "engine", ["-Q", settings.CELERY_TASK_DEFAULT_QUEUE])
+    raw = start_worker("bench.raw_celery", "raw", ["-Q", os.environ["RAW_QUEUE"]])
+    try:
+        raw_ms = statistics.median(raw_hop_ms(args.chain) for _ in range(3))
+        wf = workflow_services.workflow_create(owner=user, definition=transform_chain(args.chain),
+                                               slug="chain")
+        per_step = []
+        for _ in range(3):
+            execution = execution_start(workflow=wf, owner=user, inputs={})
+            wait_all([execution.pk])
+            execution.refresh_from_db()
+            per_step.append((execution.finished_at - execution.started_at).total_seconds()
+                            * 1000 / args.chain)
+        engine_ms = statistics.median(per_step)
+        rows.append((f"step hop, chain of {args.chain} transforms", f"{engine_ms:.2f} ms",
+                     f"raw Celery hop {raw_ms:.2f} ms → {engine_ms / raw_ms:.1f}× (target ≤ 2×)"))
+
+        sandbox = Sandbox(network=False)
+        noop = {"code": "def run(i, c):\n    return 1\n", "step_id": "b", "limits": {}}
+        sandbox.run(noop, timeout_s=10, on_log=lambda *a: None)
+        samples = []
+        for _ in range(50):
+            began = time.perf_counter()
+            sandbox.run(noop, timeout_s=10, on_log=lambda *a: None)
+            samples.append((time.perf_counter() - began) * 1000)
+        sandbox.close()
+        rows.append(("isolated python step, sandbox round trip", f"{statistics.median(samples):.1f} ms",
+                     f"p95 {sorted(samples)[47]:.1f} ms (target ≤ 15 ms)"))
+        py = workflow_services.workflow_create(owner=user, slug="py", definition={
+            "name": "py", "nodes": [{"id": "p", "type": "python", "data": {
+                "timeout_seconds": 10, "config": {"code": "def run(i, c):\n    return 1\n"}}}],
+            "edges": []})
+        latencies, step_ms = [], []
+        for _ in range(20):
+            began = time.time()
+            execution = execution_start(workflow=py, owner=user, inputs={})
+            wait_all([execution.pk])
+            step = StepRun.objects.get(execution=execution)
+            latencies.append((step.started_at.timestamp() - began) * 1000)
+            step_ms.append(step.duration_ms)
+        rows.append(("python step, claim → result committed", f"{statistics.median(step_ms):.1f} ms",
+                     "includes the sandbox round trip and state writes"))
+        rows.append(("start call → first step running", f"{statistics.median(latencies):.1f} ms",
+                     f"p95 {sorted(latencies)[18]:.1f} ms (target ≤ 50 ms)"))
+
+        five = workflow_services.workflow_create(owner=user, slug="five",
+                                                 definition=transform_chain(5))
+        rss_before = tree_rss_mb(engine)
+        began = time.time()
+        ids = [execution_start(workflow=five, owner=user, inputs={}).pk
+               for _ in range(args.concurrent)]
+        wait_all(ids)
+        wall = time.time() - began
+        steps = args.concurrent * 5
+        statuses = set(Execution.objects.filter(pk__in=ids).values_list("status", flat=True))
+        rows.append((f"{args.concurrent} concurrent 5-step executions",
+                     f"{steps / wall:.0f} steps/s",
+                     f"wall {wall:.1f} s, statuses {sorted(statuses)}, worker RSS "
+                     f"{rss_before:.0f} → {tree_rss_mb(engine):.0f} MB (target ≥ 300 steps/s)"))
+    finally:
+        for proc in (engine, raw):
+            proc.terminate()
+            proc.wait(timeout=30)
+    db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    print(f"\nEngine benchmark ({db}, Redis {settings.REDIS_URL.rsplit('@', 1)[-1]}, "
+          f"{os.cpu_count()} cores)")
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'value':>10}  notes")
+    for name, value, note in rows:
+        print(f"{name:<{width}}  {value:>10}  {note}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""run_workflow from the terminal; debug mode; large outputs; a log flood loses nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from apps.executions.models import Execution
+from apps.runtime import services as runtime_services
+from tests.conftest import EXAMPLES
+from tests.executions.helpers import finished, py_node, start, steps_by_id
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+
+
+def test_run_workflow_command_shows_progress_and_output(worker, user, capsys):
+    call_command("run_workflow", str(EXAMPLES / "hello-transform.json"), "--input", "who=Ada",
+                 "--input", "times=2", "--owner", "alice")
+    out = capsys.readouterr().out
+    assert "greet" in out and "✔ succeeded" in out and "Hello, Ada!" in out
+    assert Execution.objects.get().trigger == "manual"
+
+
+def test_run_workflow_command_exits_non_zero_on_failure(worker, user, tmp_path, capsys):
+    path = tmp_path / "fails.json"
+    path.write_text(json.dumps({"name": "fails", "nodes": [
+        py_node("s", "def run(i, c):\n    raise ValueError('nope')\n")], "edges": []}))
+    with pytest.raises(SystemExit) as exited:
+        call_command("run_workflow", str(path), "--owner", "alice")
+    assert exited.value.code == 1
+    assert "ValueError: nope" in capsys.readouterr().out
+
+
+def test_run_workflow_command_reports_bad_inputs(worker, user):
+    with pytest.raises(CommandError, match="score: This input is required"):
+        call_command("run_workflow", str(EXAMPLES / "conditional-branches.json"),
+                     "--owner", "alice")
+
+
+def test_debug_mode_records_variables_and_profile(worker, user):
+    runtime_services.runtime_setting_set(owner=user, key="debug_mode", value=True)
+    code = "def run(inputs, ctx):\n    total = sum(range(10))\n    label = 'x' * 3\n    return total\n"
+    execution = finished(start(user, {"name": "dbg", "nodes": [py_node("s", code)],
+                                      "edges": []}))
+    debug = steps_by_id(execution)["s"].debug
+    assert debug["variables"] == {"inputs": "{}", "ctx": debug["variables"]["ctx"],
+                                  "total": "45", "label": "'xxx'"}
+    assert any(row["function"] == "run" for row in debug["profile"])
+
+
+def test_large_outputs_are_stored_truncated_with_a_preview(worker, user):
+    runtime_services.runtime_setting_set(owner=user, key="output_max_bytes", value=10_000)
+    code = "def run(inputs, ctx):\n    return 'x' * 50000\n"
+    step = steps_by_id(finished(start(user, {"name": "big", "nodes": [py_node("s", code)],
+                                             "edges": []})))["s"]
+    assert step.output_truncated and step.output["truncated"] and step.output["bytes"] > 50000
+    assert len(step.output["preview"]) <= 2000
+
+
+def test_ten_thousand_log_lines_none_lost(worker, user):
+    code = "def run(inputs, ctx):\n    for i in range(10000):\n        print(f'line {i}')\n    return 1\n"
+    execution = finished(start(user, {"name": "flood", "nodes": [py_node("s", code)],
+                                      "edges": []}), timeout=120)
+    lines = list(execution.log_lines.order_by("seq").values_list("seq", "message"))
+    assert [m for _, m in lines] == [f"line {i}" for i in range(10000)]
+    assert [s for s, _ in lines] == list(range(1, 10001))
+    batches = execution.events.filter(type="logs").count()
+    assert 1 <= batches <= 200  # batched, not one event per line
