@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -76,10 +77,8 @@ class WorkerProcess:
             return
         with_children = [self._main(), *self._main().children(recursive=True)]
         for proc in with_children:
-            try:
+            with contextlib.suppress(psutil.NoSuchProcess):
                 proc.kill()
-            except psutil.NoSuchProcess:
-                pass
         self.proc.wait(timeout=10)
 
     def stop(self) -> None:

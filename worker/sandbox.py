@@ -91,10 +91,9 @@ class Sandbox:
         else:
             command, self.isolated_by = python, "rlimits+uid"
         env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}  # not the worker's environment
-        proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=subprocess.DEVNULL, env=env, cwd="/tmp",
                                 start_new_session=True)
-        return proc
 
     def _ensure(self) -> subprocess.Popen[bytes]:
         if self.proc is None or self.proc.poll() is not None:
@@ -114,7 +113,8 @@ class Sandbox:
             should_stop: Callable[[], str | None] | None = None) -> SandboxOutcome:
         """Run one request; kill the child on timeout or when should_stop() names a reason."""
         proc = self._ensure()
-        assert proc.stdin is not None and proc.stdout is not None  # noqa: S101 - pipes above
+        assert proc.stdin is not None  # noqa: S101 - both pipes were requested above
+        assert proc.stdout is not None  # noqa: S101
         try:
             proc.stdin.write((json.dumps(request) + "\n").encode())
             proc.stdin.flush()

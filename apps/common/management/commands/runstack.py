@@ -87,7 +87,8 @@ class Command(BaseCommand):
 
     def _supervise(self, ports: stack.StackPorts, env: dict[str, str]) -> None:
         manager = Manager(Printer(sys.stdout))
-        for name, command in stack.process_commands(ports=ports, var_dir=Path(settings.VAR_DIR)).items():
+        commands = stack.process_commands(ports=ports, var_dir=Path(settings.VAR_DIR))
+        for name, command in commands.items():
             manager.add_process(name, command, env=env, cwd=str(settings.BASE_DIR))
         self.stdout.write(
             f"Web app  http://127.0.0.1:{ports.web}/\n"
