@@ -104,7 +104,8 @@ class StepContext:
         self.attempt = claim.attempt
         self.metrics: dict[str, Any] = {}
         self.debug: dict[str, Any] = {}
-        self.timeout_s = scheduling.step_timeout_s(claim.execution, claim.step, claim.spec)
+        self.timeout_s = scheduling.step_timeout_s(claim.execution, claim.step, claim.spec,
+                                                   config)
         self.memory_mb = int(claim.step.overrides.get("memory_limit_mb")
                              or claim.spec.get("memory_limit_mb")
                              or config["default_memory_limit_mb"])
@@ -227,7 +228,10 @@ def run_step(execution_id: str, step_id: str) -> str:
     control = {"state": "run"}
     stop = threading.Event()
     heart = threading.Thread(target=_heartbeat, args=(claim, control, logs, stop), daemon=True)
-    heart.start()
+    # Only steps that can take long need a lease heartbeat (and its own DB connection);
+    # transform, condition, delay and workflow steps return within milliseconds.
+    if claim.spec["type"] in ("python", "http"):
+        heart.start()
     ctx = StepContext(claim, scope, config, logs, control)
     module = artifact_module(execution.compilation)
     outcome = "succeeded"
@@ -236,7 +240,8 @@ def run_step(execution_id: str, step_id: str) -> str:
         output = scope.mask(output)
     except Deferred as deferred:
         stop.set()
-        heart.join()
+        if heart.is_alive():
+            heart.join()
         logs.flush()
         scheduling.step_defer(step_pk=claim.step.pk, token=claim.token,
                               wake_at=deferred.wake_at, lease_owner=deferred.lease_owner)
@@ -254,7 +259,8 @@ def run_step(execution_id: str, step_id: str) -> str:
         output, outcome = None, "failed"
         error = {"type": "sandbox_error", "message": scope.mask(f"{type(exc).__name__}: {exc}")}
     stop.set()
-    heart.join()
+    if heart.is_alive():
+        heart.join()
     logs.flush()
     if control["state"] == "lost":
         return "lease lost"

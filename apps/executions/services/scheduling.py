@@ -35,9 +35,13 @@ def _state(step: StepRun, spec: dict[str, Any]) -> str:
     return step.status
 
 
-def step_timeout_s(execution: Execution, step: StepRun, spec: dict[str, Any]) -> float:
-    return float(step.overrides.get("timeout_seconds") or spec.get("timeout_seconds")
-                 or runtime_config_get(owner=execution.owner_id)["default_timeout_seconds"])
+def step_timeout_s(execution: Execution, step: StepRun, spec: dict[str, Any],
+                   config: dict[str, Any] | None = None) -> float:
+    explicit = step.overrides.get("timeout_seconds") or spec.get("timeout_seconds")
+    if explicit:
+        return float(explicit)
+    config = config or runtime_config_get(owner=execution.owner_id)
+    return float(config["default_timeout_seconds"])
 
 
 def preview(value: Any) -> tuple[Any, bool]:
@@ -56,6 +60,7 @@ def schedule_ready(execution: Execution) -> None:
     incoming = incoming_edges(module)
     steps = {s.step_id: s for s in StepRun.objects.select_for_update().filter(
         execution=execution)}
+    config: dict[str, Any] | None = None
     changed = True
     while changed:
         changed = False
@@ -78,7 +83,8 @@ def schedule_ready(execution: Execution) -> None:
                 step.queued_at = timezone.now()
                 step.save(update_fields=["status", "queued_at"])
                 events.emit(execution.pk, "step_queued", step_id=step_id)
-                timeout = step_timeout_s(execution, step, module.STEPS[step_id])
+                config = config or runtime_config_get(owner=execution.owner_id)
+                timeout = step_timeout_s(execution, step, module.STEPS[step_id], config)
                 transaction.on_commit(partial(dispatch.enqueue_step, execution.pk, step_id,
                                               timeout_s=timeout))
     if all(s.status in TERMINAL_STEP for s in steps.values()):
