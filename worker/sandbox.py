@@ -49,14 +49,15 @@ def _bwrap_command(network: bool) -> list[str] | None:
     binds: list[str] = []
     bound = sorted({sys.base_prefix, sys.prefix, str(SERVER)})
     ancestors = sorted({str(parent) for path in bound for parent in Path(path).parents
-                        if str(parent) != "/"}, key=lambda p: p.count("/"))
+                        if str(parent) not in ("/", "/tmp")}, key=lambda p: p.count("/"))
     for parent in ancestors:
         # Fresh, traversable parents: the step's unprivileged uid must reach the interpreter
         # even when the host's parent (e.g. /root) is private. Nothing else of them is visible.
         binds += ["--perms", "0755", "--dir", parent]
     for path in bound:
         binds += ["--ro-bind", path, path]
-    command = [bwrap, "--ro-bind", "/usr", "/usr"]
+    # The private /tmp first: binds that live under /tmp (a checkout there) go on top of it.
+    command = [bwrap, "--perms", "1777", "--tmpfs", "/tmp", "--ro-bind", "/usr", "/usr"]
     for name in ("lib", "lib64", "bin", "sbin"):
         if Path(f"/{name}").is_symlink():
             command += ["--symlink", f"usr/{name}", f"/{name}"]
@@ -66,7 +67,7 @@ def _bwrap_command(network: bool) -> list[str] | None:
         for path in ("/etc/resolv.conf", "/etc/hosts", "/etc/ssl", "/etc/nsswitch.conf"):
             if Path(path).exists():
                 command += ["--ro-bind", path, path]
-    command += [*binds, "--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp",
+    command += [*binds, "--proc", "/proc", "--dev", "/dev",
                 "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent",
                 "--new-session", "--clearenv", "--setenv", "HOME", "/tmp",
                 "--setenv", "PYTHONDONTWRITEBYTECODE", "1", "--chdir", "/tmp"]

@@ -329,6 +329,8 @@ def _reap_step_leftovers():
         for name in os.listdir("/tmp"):
             path = os.path.join("/tmp", name)
             try:
+                if os.lstat(path).st_uid == 0:
+                    continue  # ours (e.g. the parents of a bound checkout), not the step's
                 if os.path.isdir(path) and not os.path.islink(path):
                     shutil.rmtree(path, ignore_errors=True)
                 else:
