@@ -276,13 +276,14 @@ def _become_subreaper():
 
 
 def _reap_zombies():
+    """Reap every exited child; True while some children are still alive."""
     while True:
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
-            return
+            return False
         if pid == 0:
-            return
+            return True
 
 
 def main():
@@ -318,12 +319,7 @@ def _reap_step_leftovers():
             os._exit(0)
         os.waitpid(reaper, 0)
     deadline = time.monotonic() + 2
-    while time.monotonic() < deadline:
-        _reap_zombies()
-        try:
-            os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            break
+    while _reap_zombies() and time.monotonic() < deadline:
         time.sleep(0.01)
     if IN_BWRAP:
         for name in os.listdir("/tmp"):

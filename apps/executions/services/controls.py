@@ -16,6 +16,7 @@ from apps.executions.services import scheduling
 from apps.executions.services.artifacts import artifact_module
 from apps.executions.transitions import can_execution
 from apps.runtime.params import PARAMS
+from apps.runtime.selectors import runtime_config_get
 from worker import dispatch
 
 S = StepRun.Status
@@ -68,9 +69,10 @@ def execution_resume(*, execution: Execution) -> Execution:
     execution.save(update_fields=["status"])
     events.emit(execution.pk, "execution_resumed")
     module = artifact_module(execution.compilation)
+    config = runtime_config_get(owner=execution.owner_id)
     for step in StepRun.objects.filter(execution=execution, status__in=[S.QUEUED, S.RETRYING]):
         # Their messages were refused while paused; send them again.
-        timeout = scheduling.step_timeout_s(execution, step, module.STEPS[step.step_id])
+        timeout = scheduling.step_timeout_s(execution, step, module.STEPS[step.step_id], config)
         transaction.on_commit(partial(dispatch.enqueue_step, execution.pk, step.step_id,
                                       timeout_s=timeout))
     scheduling.schedule_ready(execution)
