@@ -6,7 +6,11 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("apps.api.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("apps.workflows.urls")),
 ]
+
+handler404 = "apps.api.errors.handler404"
+handler500 = "apps.api.errors.handler500"

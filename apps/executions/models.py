@@ -215,3 +215,33 @@ class LogLine(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.level} {self.message[:60]}"
+
+
+def _input_file_path(instance: InputFile, filename: str) -> str:
+    return f"inputs/{instance.owner_id}/{instance.id}"
+
+
+class InputFile(models.Model):
+    """A file given as a workflow input (`"format": "file"`): uploaded once, stored under
+    MEDIA_ROOT, handed to steps by reference ({file_id, name, size, content_type, sha256})."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                              related_name="input_files")
+    name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=200, blank=True, default="")
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    file = models.FileField(upload_to=_input_file_path, max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="inputfile_owner")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def as_reference(self) -> dict[str, object]:
+        return {"file_id": str(self.id), "name": self.name, "size": self.size,
+                "content_type": self.content_type, "sha256": self.sha256}

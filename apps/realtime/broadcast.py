@@ -36,7 +36,7 @@ def publish(group: str, payload: dict[str, Any]) -> bool:
     layer = get_channel_layer()
     if layer is None:
         return False
-    message = {"type": "realtime.event", **payload}
+    message = {"type": "realtime.event", "payload": payload}
     try:
         if hasattr(layer, "serialize") and "pubsub" in type(layer).__module__:
             prefix = settings.CHANNEL_LAYERS["default"]["CONFIG"].get("prefix", "asgi")

@@ -78,7 +78,7 @@ def workflow_compile(*, workflow: Workflow) -> Compilation:
     """Compile the workflow's current revision, store the result, announce both ends."""
     group = group_for_workflow(workflow.pk)
     transaction.on_commit(lambda: broadcast.publish(
-        group, {"event": "compilation_started", "workflow_id": workflow.pk,
+        group, {"type": "compilation_started", "workflow_id": workflow.pk,
                 "data": {"revision": workflow.revision}}))
     result = compile_definition(
         workflow.definition, compile_context_for(owner=workflow.owner, slug=workflow.slug)
@@ -98,7 +98,7 @@ def workflow_compile(*, workflow: Workflow) -> Compilation:
     )
     payload = compilation_as_dict(compilation)
     transaction.on_commit(lambda: broadcast.publish(
-        group, {"event": "compilation_completed", "workflow_id": workflow.pk, "data": payload}))
+        group, {"type": "compilation_completed", "workflow_id": workflow.pk, "data": payload}))
     return compilation
 
 

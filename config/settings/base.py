@@ -40,11 +40,13 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "knox",
     "apps.common",
     "apps.runtime",
     "apps.workflows",
     "apps.executions",
     "apps.realtime",
+    "apps.api",
 ]
 
 MIDDLEWARE = [
@@ -52,6 +54,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "apps.api.middleware.RequestSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -107,8 +110,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Daphne serves no static files itself; WhiteNoise does, from the finders when DEBUG is on.
 WHITENOISE_USE_FINDERS = DEBUG
 
-# Bodies over this size get a clear 413 instead of being parsed.
-DATA_UPLOAD_MAX_MEMORY_SIZE = read_int("MAX_REQUEST_BYTES", 2 * 1024 * 1024)
+# API bodies over this size get a clear 413 instead of being parsed (files included).
+API_MAX_REQUEST_BYTES = read_int("MAX_REQUEST_BYTES", 10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_REQUEST_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploaded input files (handed to steps by reference).
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "media/"
 
 CHANNEL_LAYERS = {
     "default": {
@@ -118,6 +126,11 @@ CHANNEL_LAYERS = {
         "CONFIG": {"hosts": [REDIS_URL]},
     }
 }
+
+# Live streams re-read stored events this often (a frame lost while Redis restarted comes
+# back within this time) and send a keep-alive when there is nothing new.
+STREAM_CATCH_UP_S = read_int("STREAM_CATCH_UP_S", 10)
+SSE_RETRY_MS = 2000
 
 # Celery: at-least-once steps. The database decides what ran; Redis only carries messages.
 CELERY_BROKER_URL = REDIS_URL
@@ -148,11 +161,25 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        "knox.auth.TokenAuthentication",  # integrations: "Authorization: Token <key>"
+        "rest_framework.authentication.SessionAuthentication",  # the web app
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer",
+                                 "rest_framework.renderers.BrowsableAPIRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser",
+                               "rest_framework.parsers.MultiPartParser",
+                               "rest_framework.parsers.FormParser"],
+    "EXCEPTION_HANDLER": "apps.api.errors.api_exception_handler",
+    "URL_FORMAT_OVERRIDE": None,  # ?format=text|jsonl selects log downloads, not renderers
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+REST_KNOX = {
+    "TOKEN_TTL": None,  # integration tokens live until revoked
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Runtime Engine API",
@@ -160,6 +187,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "DESCRIPTION": "Compile workflows, run them, follow them live, debug and retry them. "
+                   "Authenticate with `Authorization: Token <key>` (POST /api/v1/tokens/).",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "ExecutionStatusEnum": "apps.executions.models.Execution.Status",
+        "StepStatusEnum": "apps.executions.models.StepRun.Status",
+        "CompilationStatusEnum": "apps.workflows.models.Compilation.Status",
+    },
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "apps.api.schema.add_event_stream"],
 }
 
 FLOWER_URL = read_str("FLOWER_URL", "http://127.0.0.1:5555/")

@@ -118,8 +118,10 @@ def test_compilation_events_reach_the_workflow_group_over_redis(user):
         return received
 
     messages = asyncio.run(scenario())
-    assert [m["event"] for m in messages] == ["compilation_started", "compilation_completed"]
-    result = messages[1]["data"]
+    assert {m["type"] for m in messages} == {"realtime.event"}
+    payloads = [m["payload"] for m in messages]
+    assert [p["type"] for p in payloads] == ["compilation_started", "compilation_completed"]
+    result = payloads[1]["data"]
     assert result["status"] == "success" and result["revision"] == 2
     assert set(result) >= {"workflow_id", "revision", "status", "timestamp", "duration_ms",
                            "artifacts", "issues"}

@@ -16,7 +16,7 @@ from apps.common.exceptions import ApplicationError, Conflict
 from apps.common.masking import MASK
 from apps.executions import events
 from apps.executions.models import Execution, StepRun
-from apps.executions.services import scheduling
+from apps.executions.services import files, scheduling
 from apps.executions.services.artifacts import artifact_module
 from apps.executions.services.runcontext import real_inputs
 from apps.runtime.selectors import runtime_config_get
@@ -79,20 +79,28 @@ def execution_start(*, workflow: Workflow, owner: AbstractBaseUser | None = None
                     inputs: dict[str, Any] | None = None, trigger: str = "manual",
                     compilation: Compilation | None = None, parent: Execution | None = None,
                     parent_step_id: str = "", rerun_of: Execution | None = None,
-                    environment: str = "default") -> Execution:
-    """Validate, persist the ExecutionContext with its steps, then admit it after commit."""
+                    environment: str = "default", idempotency_key: str = "") -> Execution:
+    """Validate, persist the ExecutionContext with its steps, then admit it after commit.
+    A repeated idempotency key returns the execution the first call started."""
     owner_id = owner.pk if owner is not None else workflow.owner_id
+    if idempotency_key:
+        earlier = Execution.objects.filter(owner_id=owner_id, workflow=workflow,
+                                           idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            return earlier
     compilation = compilation or runnable_compilation(workflow)
     module = artifact_module(compilation)
     schema = module.INPUT_SCHEMA or {}
-    values = validate_inputs(schema, inputs if inputs is not None else {})
+    values = validate_inputs(schema, files.unwrap_references(
+        schema, inputs if inputs is not None else {}))
+    values = files.resolve_references(owner_id=owner_id, schema=schema, values=values)
     secret_names = _secret_names(schema)
     secrets = {k: v for k, v in values.items() if k in secret_names}
     shown = {k: (MASK if k in secret_names else v) for k, v in values.items()}
     execution = Execution.objects.create(
         owner_id=owner_id, workflow=workflow, compilation=compilation, parent=parent,
         parent_step_id=parent_step_id, rerun_of=rerun_of, trigger=trigger,
-        environment=environment, inputs=shown,
+        environment=environment, inputs=shown, idempotency_key=idempotency_key,
         encrypted_secret_inputs=encrypt_json(secrets) if secrets else "",
     )
     StepRun.objects.bulk_create([

@@ -1,0 +1,44 @@
+"""/api/v1/: every resource of DESIGN.md §6, the OpenAPI schema and its docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from apps.api.views import access, executions, runtime, workflows
+from apps.realtime.sse import execution_events
+
+app_name = "api"
+
+router = SimpleRouter(trailing_slash=True)
+router.register("workflows", workflows.WorkflowViewSet, basename="workflow")
+router.register("executions", executions.ExecutionViewSet, basename="execution")
+router.register("env-vars", runtime.EnvVarViewSet, basename="env-var")
+router.register("connections", runtime.ConnectionViewSet, basename="connection")
+router.register("tokens", access.TokenViewSet, basename="token")
+router.register("files", access.InputFileViewSet, basename="file")
+
+presets = workflows.PresetViewSet
+steps = executions.StepViewSet
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("workflow-schema/", workflows.WorkflowSchemaView.as_view(), name="workflow-schema"),
+    path("settings/", runtime.SettingsView.as_view(), name="settings"),
+    path("workflows/<int:workflow_pk>/presets/",
+         presets.as_view({"get": "list", "post": "create"}), name="preset-list"),
+    path("workflows/<int:workflow_pk>/presets/<int:pk>/",
+         presets.as_view({"delete": "destroy"}), name="preset-detail"),
+    path("executions/<uuid:execution_pk>/steps/", steps.as_view({"get": "list"}),
+         name="step-list"),
+    path("executions/<uuid:execution_pk>/steps/<str:step_id>/",
+         steps.as_view({"get": "retrieve"}), name="step-detail"),
+    path("executions/<uuid:execution_pk>/steps/<str:step_id>/retry/",
+         steps.as_view({"post": "retry"}), name="step-retry"),
+    path("executions/<uuid:execution_pk>/steps/<str:step_id>/skip/",
+         steps.as_view({"post": "skip"}), name="step-skip"),
+    path("executions/<uuid:pk>/logs/", executions.LogViewSet.as_view({"get": "list"}),
+         name="execution-logs"),
+    path("executions/<uuid:pk>/events/", execution_events, name="execution-events"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,190 @@
+"""Executions over HTTP: history, the ExecutionContext, controls, steps and logs. The live
+stream (SSE) is apps/realtime/sse.py: it must not hold a worker thread per client."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.api import serializers as s
+from apps.api.filters import ExecutionFilter, ExecutionOrdering, LogFilter
+from apps.api.pagination import ExecutionCursor, LogCursor
+from apps.api.views.common import UUID_PATTERN, error_responses, valid
+from apps.executions import services
+from apps.executions.models import Execution, LogLine, StepAttempt, StepRun
+
+_CONTROL = {200: s.ExecutionSerializer, **error_responses(404, 409)}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Execution history, newest first (cursor pages)"),
+    retrieve=extend_schema(summary="The ExecutionContext: status, inputs, every step's result",
+                           responses={200: s.ExecutionSerializer, **error_responses(404)}),
+)
+class ExecutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                       viewsets.GenericViewSet):
+    lookup_value_regex = UUID_PATTERN
+    pagination_class = ExecutionCursor
+    filter_backends = [DjangoFilterBackend, ExecutionOrdering]
+    filterset_class = ExecutionFilter
+
+    queryset = Execution.objects.none()  # the schema generator reads the model
+
+    def get_queryset(self) -> QuerySet[Execution]:
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        query = Execution.objects.filter(owner=self.request.user).select_related(
+            "workflow", "owner", "compilation")
+        if self.action == "list":
+            return query.defer("compilation__generated_code", "compilation__source_map",
+                               "compilation__definition")
+        return query.prefetch_related(Prefetch("steps", queryset=StepRun.objects.order_by("id")
+                                               .select_related("child_execution")))
+
+    def get_serializer_class(self) -> type:
+        return s.ExecutionListSerializer if self.action == "list" else s.ExecutionSerializer
+
+    def _respond(self, execution: Execution, code: int = 200) -> Response:
+        fresh = self.get_queryset().get(pk=execution.pk)
+        return Response(s.ExecutionSerializer(fresh).data, status=code)
+
+    @extend_schema(summary="Cancel: running steps stop within 2 s, pending ones are cancelled",
+                   request=None, responses=_CONTROL)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def cancel(self, request: Request, pk: Any = None) -> Response:
+        return self._respond(services.execution_cancel(execution=self.get_object()))
+
+    @extend_schema(summary="Pause: no new step starts until resumed", request=None,
+                   responses=_CONTROL)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def pause(self, request: Request, pk: Any = None) -> Response:
+        return self._respond(services.execution_pause(execution=self.get_object()))
+
+    @extend_schema(summary="Resume a paused execution", request=None, responses=_CONTROL)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def resume(self, request: Request, pk: Any = None) -> Response:
+        return self._respond(services.execution_resume(execution=self.get_object()))
+
+    @extend_schema(summary="Run the same revision again, with the same or edited inputs",
+                   request=s.RerunSerializer,
+                   responses={201: s.ExecutionSerializer, **error_responses(400, 404, 409)})
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def rerun(self, request: Request, pk: Any = None) -> Response:
+        body = valid(s.RerunSerializer, request.data)
+        execution = services.execution_rerun(execution=self.get_object(),
+                                             inputs=body.get("inputs"), trigger="api")
+        return self._respond(execution, status.HTTP_201_CREATED)
+
+
+def _owned_execution(request: Request, pk: Any) -> Execution:
+    return get_object_or_404(Execution, owner=request.user, pk=pk)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Every step's result, in plan order"),
+    retrieve=extend_schema(summary="One step: inputs, output, attempts, error, metrics, debug",
+                           responses={200: s.StepDetailSerializer, **error_responses(404)}),
+)
+class StepViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_field = "step_id"
+    lookup_value_regex = "[^/]+"
+    filter_backends: list[Any] = []
+    pagination_class = None
+
+    queryset = StepRun.objects.none()  # the schema generator reads the model
+
+    def get_queryset(self) -> QuerySet[StepRun]:
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        execution = _owned_execution(self.request, self.kwargs["execution_pk"])
+        return execution.steps.order_by("id").select_related("child_execution").prefetch_related(
+            Prefetch("attempt_rows", queryset=StepAttempt.objects.order_by("number")))
+
+    def get_serializer_class(self) -> type:
+        return s.StepResultSerializer if self.action == "list" else s.StepDetailSerializer
+
+    @extend_schema(summary="Retry a failed step (optionally new inputs, timeout, memory) and "
+                           "continue from it", request=s.RetrySerializer,
+                   responses={200: s.StepDetailSerializer, **error_responses(400, 404, 409)})
+    @action(detail=True, methods=["post"])
+    def retry(self, request: Request, execution_pk: Any = None,
+              step_id: str | None = None) -> Response:
+        step = self.get_object()
+        body = valid(s.RetrySerializer, request.data)
+        services.step_retry(execution=step.execution, step_id=step.step_id, **body)
+        return Response(s.StepDetailSerializer(self.get_object()).data)
+
+    @extend_schema(summary="Skip a failed or pending step with a substitute output and continue",
+                   request=s.SkipSerializer,
+                   responses={200: s.StepDetailSerializer, **error_responses(400, 404, 409)})
+    @action(detail=True, methods=["post"])
+    def skip(self, request: Request, execution_pk: Any = None,
+             step_id: str | None = None) -> Response:
+        step = self.get_object()
+        body = valid(s.SkipSerializer, request.data)
+        services.step_skip(execution=step.execution, step_id=step.step_id,
+                           output=body.get("output"))
+        return Response(s.StepDetailSerializer(self.get_object()).data)
+
+
+_FORMAT = OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "text", "jsonl"],
+                           description="`text` or `jsonl` download every matching line "
+                                       "as a file instead of a JSON page.")
+
+
+class LogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.LogLineSerializer
+    pagination_class = LogCursor
+    filterset_class = LogFilter
+
+    queryset = LogLine.objects.none()  # the schema generator reads the model
+
+    def get_queryset(self) -> QuerySet[LogLine]:
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        execution = _owned_execution(self.request, self.kwargs["pk"])
+        return LogLine.objects.filter(execution=execution).order_by("seq")
+
+    @extend_schema(summary="Log lines (filter by level, step, text, after a seq); downloads",
+                   parameters=[_FORMAT],
+                   responses={200: s.LogLineSerializer(many=True), **error_responses(400, 404)})
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        kind = request.query_params.get("format", "json")
+        if kind == "json":
+            return super().list(request, *args, **kwargs)
+        if kind not in ("text", "jsonl"):
+            return Response({"error": {"code": "invalid", "message": "Unknown format.",
+                                       "fields": {"format": "One of json, text, jsonl."}}},
+                            status=400)
+        lines = self.filter_queryset(self.get_queryset())
+        execution_id = self.kwargs["pk"]
+        response = StreamingHttpResponse(
+            _download(lines, kind), content_type="text/plain; charset=utf-8"
+            if kind == "text" else "application/x-ndjson")
+        extension = "log" if kind == "text" else "jsonl"
+        response["Content-Disposition"] = (f'attachment; filename="execution-{execution_id}'
+                                           f'-logs.{extension}"')
+        return response
+
+
+def _download(lines: QuerySet[LogLine], kind: str) -> Iterator[str]:
+    for line in lines.iterator(chunk_size=2000):
+        if kind == "text":
+            yield (f"{line.timestamp.isoformat()} {line.level.upper():7} "
+                   f"[{line.step_id or '-'}] {line.message}\n")
+        else:
+            yield json.dumps({"seq": line.seq, "timestamp": line.timestamp.isoformat(),
+                              "level": line.level, "step_id": line.step_id,
+                              "attempt": line.attempt, "message": line.message}) + "\n"

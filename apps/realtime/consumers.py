@@ -1,0 +1,124 @@
+"""WebSocket endpoints of the web app: one execution's events (with replay from `after`),
+one workflow's compilation events. Refusals close with a code and never reveal whether
+somebody else's object exists: 4401 anonymous, 4404 not found or not yours, 4400 bad query."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+
+from apps.realtime.groups import group_for_execution, group_for_workflow
+from apps.realtime.stream import EventCursor, owned_execution
+from apps.workflows.models import Workflow
+from apps.workflows.services import compilation_as_dict
+
+CLOSE_BAD_REQUEST = 4400
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_NOT_FOUND = 4404
+CLOSE_FINISHED = 4000  # normal end: the execution finished and everything was sent
+
+
+class _OwnedGroupConsumer(AsyncJsonWebsocketConsumer):
+    group = ""
+
+    async def _refuse(self, code: int) -> None:
+        # Accept then close so the client sees our code (a refused handshake is always 1006).
+        await self.accept()
+        await self.close(code=code)
+
+    async def _join(self, group: str) -> None:
+        self.group = group
+        await self.channel_layer.group_add(group, self.channel_name)
+
+    async def disconnect(self, code: int) -> None:
+        if self.group:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+
+class ExecutionConsumer(_OwnedGroupConsumer):
+    """Sends ProgressEvents in sequence order, each exactly once, then closes after
+    execution_completed. `?after=<seq>` resumes after what the client already has."""
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            return await self._refuse(CLOSE_UNAUTHENTICATED)
+        execution_id = self.scope["url_route"]["kwargs"]["execution_id"]
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        try:
+            after = int((query.get("after") or ["0"])[0])
+        except ValueError:
+            return await self._refuse(CLOSE_BAD_REQUEST)
+        if await owned_execution(execution_id, user) is None:
+            return await self._refuse(CLOSE_NOT_FOUND)
+        self.cursor = EventCursor(execution_id, after)
+        self.lock = asyncio.Lock()
+        await self._join(group_for_execution(execution_id))  # live first, then the replay
+        await self.accept()
+        await self._send_all(await self.cursor.catch_up())
+        self.ticker = asyncio.create_task(self._tick())
+        return None
+
+    async def realtime_event(self, message: dict[str, Any]) -> None:
+        async with self.lock:
+            await self._send_all(await self.cursor.live(message["payload"]))
+
+    async def _tick(self) -> None:
+        """Every few seconds, read what the database has that pub/sub did not bring (Redis
+        restarted, a frame dropped): nothing is lost while a stream is open."""
+        while True:
+            await asyncio.sleep(settings.STREAM_CATCH_UP_S)
+            async with self.lock:
+                await self._send_all(await self.cursor.catch_up())
+
+    async def _send_all(self, events: list[dict[str, Any]]) -> None:
+        for event in events:
+            await self.send_json(event)
+        if self.cursor.finished:
+            await self.close(code=CLOSE_FINISHED)
+
+    async def disconnect(self, code: int) -> None:
+        ticker = getattr(self, "ticker", None)
+        if ticker is not None and ticker is not asyncio.current_task():
+            ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ticker
+        await super().disconnect(code)
+
+
+@database_sync_to_async
+def _workflow_state(workflow_id: Any, user: Any) -> dict[str, Any] | None:
+    workflow = Workflow.objects.filter(pk=workflow_id, owner_id=user.pk).first()
+    if workflow is None:
+        return None
+    compilation = workflow.latest_compilation
+    return {"type": "compilation_state", "workflow_id": workflow.pk,
+            "data": compilation_as_dict(compilation) if compilation else None}
+
+
+class WorkflowConsumer(_OwnedGroupConsumer):
+    """The latest CompilationResult on connect, then compilation_started/completed live."""
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            return await self._refuse(CLOSE_UNAUTHENTICATED)
+        workflow_id = self.scope["url_route"]["kwargs"]["workflow_id"]
+        await self._join(group_for_workflow(workflow_id))
+        state = await _workflow_state(workflow_id, user)
+        if state is None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            self.group = ""
+            return await self._refuse(CLOSE_NOT_FOUND)
+        await self.accept()
+        await self.send_json(state)
+        return None
+
+    async def realtime_event(self, message: dict[str, Any]) -> None:
+        await self.send_json(message["payload"])
