@@ -50,6 +50,17 @@ def worker(django_db_setup, django_db_blocker, tmp_path_factory):  # type: ignor
     process.stop()
 
 
+@pytest.fixture(scope="session")
+def daphne(django_db_setup, django_db_blocker, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """A real ASGI server (HTTP, SSE, WebSocket) on a loopback port, for the session."""
+    from tests.workers import DaphneProcess
+
+    with django_db_blocker.unblock():
+        process = DaphneProcess(tmp_path_factory.mktemp("daphne")).start()
+    yield process
+    process.stop()
+
+
 def wait_until(predicate, timeout: float = 30, interval: float = 0.1):  # type: ignore[no-untyped-def]
     """Poll until predicate() is truthy; return its value or fail with what it last was."""
     import time

@@ -32,3 +32,15 @@ def make_workflow(*, owner, definition: dict[str, Any] | None = None,  # type: i
                   slug: str | None = None, name: str = "Workflow") -> Workflow:
     return services.workflow_create(owner=owner, definition=definition or transform_definition(),
                                     name=name, slug=slug or f"wf-{uuid.uuid4().hex[:8]}")
+
+
+def make_execution(*, owner, status: str = "running"):  # type: ignore[no-untyped-def]
+    """An execution row of a one-step workflow, without queueing anything."""
+    from apps.executions.models import Execution, StepRun
+
+    workflow = make_workflow(owner=owner)
+    execution = Execution.objects.create(owner=owner, workflow=workflow,
+                                         compilation=workflow.latest_compilation,
+                                         status=status)
+    StepRun.objects.create(execution=execution, step_id="t", step_type="transform")
+    return execution

@@ -1,10 +1,12 @@
-"""A real Celery worker (prefork, with beat for the sweeper) started by the tests."""
+"""Real processes started by the tests: a Celery worker (prefork, with beat for the sweeper)
+and a daphne ASGI server, both against the test database and Redis."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -27,6 +29,18 @@ def database_url_for_tests() -> str:
     return f"postgres://{user}{password}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
+def _test_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": database_url_for_tests(),
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
+        "PYTHONUNBUFFERED": "1",
+    })
+    return env
+
+
 class WorkerProcess:
     """celery -A config worker -B, against the test database and the session's queue."""
 
@@ -37,14 +51,7 @@ class WorkerProcess:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 60) -> WorkerProcess:
-        env = dict(os.environ)
-        env.update({
-            "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "DATABASE_URL": database_url_for_tests(),
-            "REDIS_URL": settings.REDIS_URL,
-            "CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
-            "PYTHONUNBUFFERED": "1",
-        })
+        env = _test_env()
         command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "prefork",
                    "-c", str(self.concurrency), "-l", "info", "--without-mingle",
                    "--without-gossip", "-n", f"{self.name}@%h",
@@ -88,6 +95,50 @@ class WorkerProcess:
             os.killpg(self.proc.pid, signal.SIGTERM)
             self.proc.wait(timeout=20)
         except (subprocess.TimeoutExpired, ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+        self.log.close()
+
+
+class DaphneProcess:
+    """daphne config.asgi:application on a free loopback port."""
+
+    def __init__(self, log_dir: Path) -> None:
+        self.log_path = log_dir / "daphne.log"
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.port = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 60) -> DaphneProcess:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        env = _test_env()
+        env["STREAM_CATCH_UP_S"] = "1"
+        self.log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
+             "config.asgi:application"], cwd=ROOT, env=env, stdout=self.log,
+            stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(
+                    ("127.0.0.1", self.port), timeout=0.5):
+                return self
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("daphne did not start:\n" + self.log_path.read_text()[-3000:])
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=10)
         self.log.close()

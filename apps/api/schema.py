@@ -1,4 +1,6 @@
-"""OpenAPI additions for what is not a DRF view: the SSE stream of an execution."""
+"""OpenAPI additions: the SSE stream of an execution (not a DRF view), and the error responses
+every operation can give (a bad filter or page, no credentials, a body too large), described
+once here instead of on every view."""
 
 from __future__ import annotations
 
@@ -39,4 +41,31 @@ def add_event_stream(result: dict[str, Any], generator: Any, request: Any,
         },
         "security": [{"knoxApiToken": []}, {"cookieAuth": []}],
     }}
+    return result
+
+
+_COMMON_ERRORS = {
+    "400": "Invalid request: `fields` lists each problem.",
+    "401": "Not authenticated.",
+    "404": "No such object (or not yours), or no such page.",
+}
+_BODY_ERRORS = {
+    "413": "Request body too large.",
+    "415": "Unsupported Content-Type.",
+}
+
+
+def add_common_errors(result: dict[str, Any], generator: Any, request: Any,
+                      public: bool) -> dict[str, Any]:
+    for path, operations in result.get("paths", {}).items():
+        if not path.startswith("/api/v1/") or path.startswith("/api/v1/schema"):
+            continue
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            errors = dict(_COMMON_ERRORS)
+            if method in ("post", "put", "patch"):
+                errors.update(_BODY_ERRORS)
+            for code, description in errors.items():
+                responses.setdefault(code, {"description": description, "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
     return result

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.validators import RegexValidator
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -15,6 +16,7 @@ from apps.common.masking import MASK
 from apps.executions.models import Execution, InputFile, LogLine, StepAttempt, StepRun
 from apps.runtime.models import Connection, EnvVar
 from apps.runtime.params import PARAMS
+from apps.runtime.services import CONNECTION_NAME, ENV_NAME
 from apps.workflows.models import Compilation, InputPreset, Workflow
 from apps.workflows.services import compilation_as_dict
 
@@ -306,7 +308,7 @@ class EnvVarSerializer(serializers.ModelSerializer):
         model = EnvVar
         fields = ["id", "name", "value", "is_secret", "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]
-        extra_kwargs = {"name": {"validators": []}}
+        extra_kwargs = {"name": {"validators": [RegexValidator(ENV_NAME.pattern)]}}
 
     def to_representation(self, instance: EnvVar) -> dict[str, Any]:
         return {"id": instance.pk, "name": instance.name, "is_secret": instance.is_secret,
@@ -325,7 +327,7 @@ class ConnectionSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "kind", "config", "secret", "has_secret", "created_at",
                   "updated_at"]
         read_only_fields = ["id", "has_secret", "created_at", "updated_at"]
-        extra_kwargs = {"name": {"validators": []}}
+        extra_kwargs = {"name": {"validators": [RegexValidator(CONNECTION_NAME.pattern)]}}
 
     def validate_config(self, value: Any) -> Any:
         if not isinstance(value, dict):

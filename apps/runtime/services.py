@@ -14,8 +14,8 @@ from apps.runtime.params import PARAMS
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
-_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
-_CONNECTION_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
+CONNECTION_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
 
 
 @transaction.atomic
@@ -38,7 +38,7 @@ def runtime_setting_set(*, owner: AbstractBaseUser, key: str, value: Any) -> Run
 def env_var_upsert(*, owner: AbstractBaseUser, name: str, value: str | None,
                    is_secret: bool = False) -> EnvVar:
     """Create or change a variable; a None value keeps the stored one (write-only secrets)."""
-    if not isinstance(name, str) or not _ENV_NAME.match(name):
+    if not isinstance(name, str) or not ENV_NAME.match(name):
         raise ApplicationError("Invalid variable name.", code="invalid_env_var",
                                fields={"name": "Letters, digits and _; not starting with a digit."})
     env_var = EnvVar.objects.filter(owner=owner, name=name).first() or EnvVar(owner=owner,
@@ -57,7 +57,7 @@ def env_var_upsert(*, owner: AbstractBaseUser, name: str, value: str | None,
 def connection_upsert(*, owner: AbstractBaseUser, name: str, kind: str, config: dict[str, Any],
                       secret: Any = None) -> Connection:
     """Create or change a connection; a None secret keeps the stored one."""
-    if not isinstance(name, str) or not _CONNECTION_NAME.match(name):
+    if not isinstance(name, str) or not CONNECTION_NAME.match(name):
         raise ApplicationError("Invalid connection name.", code="invalid_connection",
                                fields={"name": "Letters, digits, '.', '-' and '_' only."})
     if kind not in Connection.Kind.values:

@@ -190,6 +190,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Compile workflows, run them, follow them live, debug and retry them. "
                    "Authenticate with `Authorization: Token <key>` (POST /api/v1/tokens/).",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],  # the contract is public
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "ENUM_NAME_OVERRIDES": {
@@ -198,7 +199,8 @@ SPECTACULAR_SETTINGS = {
         "CompilationStatusEnum": "apps.workflows.models.Compilation.Status",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
-                             "apps.api.schema.add_event_stream"],
+                             "apps.api.schema.add_event_stream",
+                             "apps.api.schema.add_common_errors"],
 }
 
 FLOWER_URL = read_str("FLOWER_URL", "http://127.0.0.1:5555/")

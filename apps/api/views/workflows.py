@@ -143,8 +143,9 @@ class PresetViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Destr
         return self._workflow().presets.order_by("name")
 
     def create(self, request: Request, workflow_pk: Any = None) -> Response:
+        workflow = self._workflow()
         body = valid(s.PresetSerializer, request.data)
-        preset = services.preset_save(workflow=self._workflow(), owner=request.user,
+        preset = services.preset_save(workflow=workflow, owner=request.user,
                                       name=body["name"], inputs=body["inputs"])
         return Response(s.PresetSerializer(preset).data, status=status.HTTP_201_CREATED)
 
