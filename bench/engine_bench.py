@@ -12,26 +12,12 @@ import argparse
 import os
 import statistics
 import subprocess
-import sys
-import tempfile
 import time
 import uuid
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-TMP = Path(tempfile.mkdtemp(prefix="bench-"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{TMP / 'bench.sqlite3'}")
-os.environ["VAR_DIR"] = str(TMP)
-os.environ["CELERY_QUEUE"] = f"bench-{uuid.uuid4().hex[:6]}"
-os.environ["RAW_QUEUE"] = f"bench-raw-{uuid.uuid4().hex[:6]}"
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+import common  # sets Django up: before any app import
 
-import django  # noqa: E402
-
-django.setup()
+print_table, start_worker, stop = common.print_table, common.start_worker, common.stop
 
 import psutil  # noqa: E402
 import redis  # noqa: E402
@@ -46,17 +32,6 @@ from apps.runtime import services as runtime_services  # noqa: E402
 from apps.workflows import services as workflow_services  # noqa: E402
 from bench import raw_celery  # noqa: E402
 from worker.sandbox import Sandbox  # noqa: E402
-
-
-def start_worker(app: str, log: str, extra: list[str] | None = None) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "celery", "-A", app, "worker", "-P", "prefork", "-c", "2",
-               "-l", "warning", "--without-mingle", "--without-gossip", "-n",
-               f"{log}-{uuid.uuid4().hex[:4]}@%h", *(extra or [])]
-    proc = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ),
-                            stdout=(TMP / f"{log}.log").open("w"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
-    time.sleep(6)
-    return proc
 
 
 def tree_rss_mb(proc: subprocess.Popen[bytes]) -> float:
@@ -160,16 +135,8 @@ def main() -> None:
                      f"wall {wall:.1f} s, statuses {sorted(statuses)}, worker RSS "
                      f"{rss_before:.0f} → {tree_rss_mb(engine):.0f} MB (target ≥ 300 steps/s)"))
     finally:
-        for proc in (engine, raw):
-            proc.terminate()
-            proc.wait(timeout=30)
-    db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    print(f"\nEngine benchmark ({db}, Redis {settings.REDIS_URL.rsplit('@', 1)[-1]}, "
-          f"{os.cpu_count()} cores)")
-    width = max(len(r[0]) for r in rows)
-    print(f"{'measure':<{width}}  {'value':>10}  notes")
-    for name, value, note in rows:
-        print(f"{name:<{width}}  {value:>10}  {note}")
+        stop(engine, raw)
+    print_table("Engine benchmark", rows)
 
 
 if __name__ == "__main__":

@@ -163,14 +163,32 @@ def _logs_url(step: StepRun) -> str:
         f"?step={step.step_id}"
 
 
+def _iso(value: Any) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value is not None else None
+
+
+def step_result(step: StepRun, logs_base: str) -> dict[str, Any]:
+    """StepResultSerializer's output built directly: an execution of 500 steps is read often
+    (the monitor, the detail page) and DRF's per-field machinery costs ~1 ms a step."""
+    return {
+        "step_id": step.step_id, "step_type": step.step_type, "status": step.status,
+        "attempts": step.attempts, "inputs": step.inputs, "output": step.output,
+        "output_truncated": step.output_truncated, "error": step.error,
+        "logs": f"{logs_base}?step={step.step_id}", "queued_at": _iso(step.queued_at),
+        "started_at": _iso(step.started_at), "finished_at": _iso(step.finished_at),
+        "duration_ms": step.duration_ms, "metrics": step.metrics,
+        "child_execution_id": str(step.child_execution_id) if step.child_execution_id
+        else None,
+    }
+
+
 class StepResultSerializer(serializers.ModelSerializer):
     """StepResult (DESIGN.md §4)."""
 
     logs = serializers.SerializerMethodField(help_text="URL of this step's log lines.")
     error = StepErrorSerializer(allow_null=True, read_only=True)
     metrics = MetricsSerializer(read_only=True)
-    child_execution_id = serializers.UUIDField(source="child_execution.pk", allow_null=True,
-                                               read_only=True, default=None)
+    child_execution_id = serializers.UUIDField(allow_null=True, read_only=True)
 
     class Meta:
         model = StepRun
@@ -228,7 +246,8 @@ class ExecutionSerializer(ExecutionListSerializer):
 
     @extend_schema_field(serializers.DictField(child=StepResultSerializer()))
     def get_step_results(self, execution: Execution) -> dict[str, Any]:
-        return {step.step_id: StepResultSerializer(step).data for step in execution.steps.all()}
+        logs_base = reverse("api:execution-logs", kwargs={"pk": execution.pk})
+        return {step.step_id: step_result(step, logs_base) for step in execution.steps.all()}
 
     @extend_schema_field(ExecutionMetadataSerializer)
     def get_metadata(self, execution: Execution) -> dict[str, Any]:

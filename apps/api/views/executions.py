@@ -50,8 +50,7 @@ class ExecutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         if self.action == "list":
             return query.defer("compilation__generated_code", "compilation__source_map",
                                "compilation__definition")
-        return query.prefetch_related(Prefetch("steps", queryset=StepRun.objects.order_by("id")
-                                               .select_related("child_execution")))
+        return query.prefetch_related(Prefetch("steps", queryset=StepRun.objects.order_by("id")))
 
     def get_serializer_class(self) -> type:
         return s.ExecutionListSerializer if self.action == "list" else s.ExecutionSerializer
@@ -109,7 +108,7 @@ class StepViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
         execution = _owned_execution(self.request, self.kwargs["execution_pk"])
-        return execution.steps.order_by("id").select_related("child_execution").prefetch_related(
+        return execution.steps.order_by("id").prefetch_related(
             Prefetch("attempt_rows", queryset=StepAttempt.objects.order_by("number")))
 
     def get_serializer_class(self) -> type:

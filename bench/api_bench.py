@@ -1,0 +1,116 @@
+"""API figures (DESIGN.md §8): the history list with 1,000,000 executions in PostgreSQL
+(filtered by status and workflow, newest first; the first page and a deep page reached by
+cursor), and an execution detail with 500 steps. The same queries in raw SQL are the floor.
+
+    DATABASE_URL=postgres://… .venv/bin/python bench/api_bench.py [--rows 1000000]
+
+Rows are generated inside PostgreSQL (generate_series), so loading takes seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+import uuid
+
+import common  # sets Django up: before any app import
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from knox.models import AuthToken  # noqa: E402
+from rest_framework.test import APIClient  # noqa: E402
+
+from apps.executions.models import Execution, StepRun  # noqa: E402
+from apps.workflows import services as workflow_services  # noqa: E402
+from tests.factories import transform_definition  # noqa: E402
+
+STATUSES = ["succeeded", "failed", "cancelled", "succeeded", "succeeded"]
+
+
+def load(user, workflows: list, rows: int) -> None:  # type: ignore[no-untyped-def]
+    compilation_ids = [w.latest_compilation.pk for w in workflows]
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            INSERT INTO executions_execution (id, owner_id, workflow_id, compilation_id,
+                parent_step_id, status, trigger, environment, inputs, encrypted_secret_inputs,
+                current_step, idempotency_key, created_at, started_at, finished_at,
+                duration_ms, last_event_seq, last_log_seq)
+            SELECT gen_random_uuid(), %s, (%s::int[])[1 + g %% %s], (%s::int[])[1 + g %% %s],
+                '', (%s::text[])[1 + (g / 7) %% 5], 'api', 'default', '{}', '', '', '',
+                now() - (g || ' seconds')::interval, now() - (g || ' seconds')::interval,
+                now() - (g || ' seconds')::interval + interval '2 seconds', 2000, 0, 0
+            FROM generate_series(1, %s) AS g""",
+                       [user.pk, [w.pk for w in workflows], len(workflows), compilation_ids,
+                        len(workflows), STATUSES, rows])
+        cursor.execute("ANALYZE executions_execution")
+
+
+def timed(call, repeats: int = 40) -> list[float]:  # type: ignore[no-untyped-def]
+    samples = []
+    for _ in range(repeats):
+        began = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - began) * 1000)
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        raise SystemExit("Set DATABASE_URL to a PostgreSQL database (this measures PostgreSQL).")
+    call_command("migrate", verbosity=0)
+    user = get_user_model().objects.create_user(username=f"bench-{uuid.uuid4().hex[:6]}")
+    workflows = [workflow_services.workflow_create(owner=user, slug=f"w{i}",
+                                                   definition=transform_definition(i))
+                 for i in range(10)]
+    began = time.time()
+    load(user, workflows, args.rows)
+    loaded_s = time.time() - began
+    client = APIClient(HTTP_HOST="127.0.0.1")
+    client.credentials(HTTP_AUTHORIZATION="Token " + AuthToken.objects.create(
+        user=user, expiry=None)[1])
+    query = {"status": "failed", "workflow": workflows[3].pk, "page_size": 50}
+    first = client.get("/api/v1/executions/", query)
+    assert first.status_code == 200, first.content
+    deep_url = first.json()["next"]
+    for _ in range(200):  # follow cursors 200 pages down: ~10,000 rows in
+        deep_url = client.get(deep_url).json()["next"]
+    rows: list[tuple[str, str, str]] = []
+    for label, call in [
+        ("history, status+workflow, first page", lambda: client.get("/api/v1/executions/",
+                                                                    query)),
+        ("history, status+workflow, page 200", lambda: client.get(deep_url)),
+        ("history, unfiltered, first page", lambda: client.get("/api/v1/executions/")),
+    ]:
+        samples = timed(call)
+        rows.append((label, f"p95 {common.percentile(samples, .95):.1f} ms",
+                     f"p50 {statistics.median(samples):.1f} ms (target p95 ≤ 50 ms)"))
+
+    def raw_first_page() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM executions_execution WHERE owner_id = %s AND "
+                           "status = 'failed' AND workflow_id = %s ORDER BY created_at DESC "
+                           "LIMIT 51", [user.pk, workflows[3].pk])
+            cursor.fetchall()
+
+    samples = timed(raw_first_page)
+    rows.append(("raw SQL of the first page (floor)",
+                 f"p95 {common.percentile(samples, .95):.1f} ms",
+                 f"p50 {statistics.median(samples):.1f} ms"))
+    execution = Execution.objects.filter(owner=user).first()
+    StepRun.objects.bulk_create([StepRun(execution=execution, step_id=f"s{i}",
+                                         step_type="transform", status="succeeded",
+                                         output={"value": i}, duration_ms=1.0)
+                                 for i in range(500)])
+    samples = timed(lambda: client.get(f"/api/v1/executions/{execution.pk}/"), repeats=20)
+    rows.append(("execution detail, 500 steps", f"p95 {common.percentile(samples, .95):.1f} ms",
+                 f"p50 {statistics.median(samples):.1f} ms"))
+    common.print_table(f"API benchmark ({args.rows:,} executions loaded in {loaded_s:.0f} s)",
+                       rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""What every benchmark shares: an isolated environment (own queue, own VAR_DIR, a fresh
+SQLite file unless DATABASE_URL is set), real processes started and stopped, one table out.
+Import this module before Django."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+TMP = Path(tempfile.mkdtemp(prefix="bench-"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{TMP / 'bench.sqlite3'}")
+os.environ["VAR_DIR"] = str(TMP)
+os.environ["CELERY_QUEUE"] = f"bench-{uuid.uuid4().hex[:6]}"
+os.environ["RAW_QUEUE"] = f"bench-raw-{uuid.uuid4().hex[:6]}"
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+import django  # noqa: E402
+
+django.setup()
+
+
+def start_worker(app: str, log: str, extra: list[str] | None = None) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "celery", "-A", app, "worker", "-P", "prefork", "-c", "2",
+               "-l", "warning", "--without-mingle", "--without-gossip", "-n",
+               f"{log}-{uuid.uuid4().hex[:4]}@%h", *(extra or [])]
+    proc = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ),
+                            stdout=(TMP / f"{log}.log").open("w"), stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    time.sleep(6)
+    return proc
+
+
+def start_daphne() -> tuple[subprocess.Popen[bytes], str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+         "config.asgi:application"], cwd=ROOT, env=dict(os.environ),
+        stdout=(TMP / "daphne.log").open("w"), stderr=subprocess.STDOUT,
+        start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+            return proc, f"http://127.0.0.1:{port}"
+        time.sleep(0.2)
+    raise RuntimeError("daphne did not start: " + (TMP / "daphne.log").read_text()[-2000:])
+
+
+def stop(*procs: subprocess.Popen[bytes]) -> None:
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def print_table(title: str, rows: list[tuple[str, str, str]]) -> None:
+    from django.conf import settings  # noqa: PLC0415 - after setup
+
+    db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    print(f"\n{title} ({db}, Redis {settings.REDIS_URL.rsplit('@', 1)[-1]}, "
+          f"{os.cpu_count()} cores)")
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'value':>12}  notes")
+    for name, value, note in rows:
+        print(f"{name:<{width}}  {value:>12}  {note}")

@@ -1,0 +1,29 @@
+"""`make bench`: every benchmark in turn, each printing its table. The API benchmark needs
+PostgreSQL (DATABASE_URL); the others use it when set, else a fresh SQLite file each."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BENCHES = ["compile_bench.py", "engine_bench.py", "stream_bench.py", "api_bench.py"]
+
+
+def main() -> int:
+    failed = 0
+    for bench in BENCHES:
+        if bench == "api_bench.py" and not os.environ.get("DATABASE_URL", "").startswith(
+                "postgres"):
+            print("\napi_bench.py skipped: set DATABASE_URL=postgres://… (it measures "
+                  "PostgreSQL with a million rows)")
+            continue
+        print(f"\n=== {bench}", flush=True)
+        failed |= subprocess.call([sys.executable, str(HERE / bench)]) != 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
