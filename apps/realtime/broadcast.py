@@ -32,6 +32,11 @@ def _client() -> redis.Redis:
     return client
 
 
+def reset_client() -> None:
+    """Forget this thread's connection (settings changed, or Redis was replaced)."""
+    _local.client = None
+
+
 def publish(group: str, payload: dict[str, Any]) -> bool:
     layer = get_channel_layer()
     if layer is None:
