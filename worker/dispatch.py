@@ -11,9 +11,10 @@ HARD_LIMIT_GRACE_S = 30  # the runner stops a step at its timeout; Celery's limi
 
 
 def enqueue_step(execution_id: Any, step_id: str, *, timeout_s: float,
-                 countdown: float | None = None) -> None:
+                 countdown: float | None = None, step_type: str | None = None) -> None:
     soft = float(timeout_s) + 10
-    app.send_task(names.RUN_STEP, args=[str(execution_id), step_id],
+    args = [str(execution_id), step_id] + ([step_type] if step_type else [])
+    app.send_task(names.RUN_STEP, args=args,
                   soft_time_limit=soft, time_limit=soft + HARD_LIMIT_GRACE_S,
                   countdown=countdown)
 

@@ -286,9 +286,27 @@ def _reap_zombies():
             return True
 
 
+# Without bubblewrap the step's uid may not be able to read the interpreter's directory
+# (e.g. Python under a private /root): modules loaded here, before the fork, still work.
+PRELOAD = ("base64", "collections", "csv", "datetime", "decimal", "functools", "hashlib",
+           "itertools", "math", "random", "re", "socket", "statistics", "string",
+           "textwrap", "urllib.parse", "uuid", "zoneinfo")
+
+
+def _preload():
+    import contextlib
+    import importlib
+
+    for name in PRELOAD:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+
+
 def main():
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _become_subreaper()
+    if not IN_BWRAP:
+        _preload()
     for raw in sys.stdin.buffer:
         try:
             request = json.loads(raw)

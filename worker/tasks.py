@@ -12,9 +12,10 @@ from worker import names, runner, sandbox
 
 @shared_task(name=names.RUN_STEP, acks_late=True, reject_on_worker_lost=True,
              ignore_result=True)
-def run_step(execution_id: str, step_id: str) -> str:
-    """Run one step; redelivered if the worker dies, fenced by the lease in the database."""
-    return runner.run_step(execution_id, step_id)
+def run_step(execution_id: str, step_id: str, step_type: str | None = None) -> str:
+    """Run one step; redelivered if the worker dies, fenced by the lease in the database.
+    `step_type` (optional, a hint) lets expression-only steps run in one transaction."""
+    return runner.run_step(execution_id, step_id, step_type)
 
 
 @shared_task(name=names.FINISH_DELAY, ignore_result=True)

@@ -24,17 +24,19 @@ _local = threading.local()
 
 
 def _client() -> redis.Redis:
-    client = getattr(_local, "client", None)
-    if client is None:
-        host = settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0]
-        client = _local.client = redis.Redis.from_url(host, socket_connect_timeout=1,
-                                                      socket_timeout=2)
-    return client
+    """This thread's connection to the layer's Redis (keyed by URL: settings may change)."""
+    host = settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0]
+    clients = getattr(_local, "clients", None)
+    if clients is None:
+        clients = _local.clients = {}
+    if host not in clients:
+        clients[host] = redis.Redis.from_url(host, socket_connect_timeout=1, socket_timeout=2)
+    return clients[host]
 
 
 def reset_client() -> None:
-    """Forget this thread's connection (settings changed, or Redis was replaced)."""
-    _local.client = None
+    """Forget this thread's connections (Redis was replaced)."""
+    _local.clients = {}
 
 
 def publish(group: str, payload: dict[str, Any]) -> bool:

@@ -12,6 +12,7 @@ from apps.workflows.models import Compilation
 from compiler.runtime import load_artifact
 
 _CACHE: OrderedDict[str, types.ModuleType] = OrderedDict()
+_BY_COMPILATION: dict[int, str] = {}  # compilations never change: id -> code hash
 _LOCK = threading.Lock()
 _MAX = 256
 
@@ -27,19 +28,32 @@ def artifact_module(compilation: Compilation) -> types.ModuleType:
     if not compilation.generated_code:
         raise Conflict("This compilation produced no artifact.", code="not_runnable")
     module = load_artifact(compilation.generated_code, f"artifact_{key[:12]}")
+    incoming: dict[str, list[dict[str, Any]]] = {step: [] for step in module.ORDER}
+    outgoing: dict[str, list[str]] = {step: [] for step in module.ORDER}
+    for edge in module.EDGES:
+        incoming[edge["target"]].append(edge)
+        outgoing[edge["source"]].append(edge["target"])
+    module.INCOMING, module.SUCCESSORS = incoming, outgoing
     with _LOCK:
         _CACHE[key] = module
+        _BY_COMPILATION[compilation.pk] = key
         while len(_CACHE) > _MAX:
             _CACHE.popitem(last=False)
     return module
 
 
+def artifact_for(execution: Any) -> types.ModuleType:
+    """The execution's module without reading its compilation row when already loaded (the
+    row holds the whole generated code: reading it for every step of a long chain adds up)."""
+    with _LOCK:
+        key = _BY_COMPILATION.get(execution.compilation_id)
+        module = _CACHE.get(key) if key else None
+    return module if module is not None else artifact_module(execution.compilation)
+
+
 def incoming_edges(module: types.ModuleType) -> dict[str, list[dict[str, Any]]]:
-    incoming: dict[str, list[dict[str, Any]]] = {step: [] for step in module.ORDER}
-    for edge in module.EDGES:
-        incoming[edge["target"]].append(edge)
-    return incoming
+    return module.INCOMING
 
 
 def successors(module: types.ModuleType, step_id: str) -> list[str]:
-    return [edge["target"] for edge in module.EDGES if edge["source"] == step_id]
+    return module.SUCCESSORS[step_id]

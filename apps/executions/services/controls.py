@@ -13,7 +13,7 @@ from apps.common.exceptions import ApplicationError, Conflict
 from apps.executions import events
 from apps.executions.models import TERMINAL_EXECUTION, Execution, StepRun
 from apps.executions.services import scheduling
-from apps.executions.services.artifacts import artifact_module
+from apps.executions.services.artifacts import artifact_for
 from apps.executions.transitions import can_execution
 from apps.runtime.params import PARAMS
 from apps.runtime.selectors import runtime_config_get
@@ -68,7 +68,7 @@ def execution_resume(*, execution: Execution) -> Execution:
     execution.status = E.RUNNING
     execution.save(update_fields=["status"])
     events.emit(execution.pk, "execution_resumed")
-    module = artifact_module(execution.compilation)
+    module = artifact_for(execution)
     config = runtime_config_get(owner=execution.owner_id)
     for step in StepRun.objects.filter(execution=execution, status__in=[S.QUEUED, S.RETRYING]):
         # Their messages were refused while paused; send them again.

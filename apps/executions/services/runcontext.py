@@ -4,13 +4,18 @@ secret values to mask wherever text leaves the step."""
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from apps.common.crypto import decrypt_json
 from apps.common.masking import mask_value, secret_variants
 from apps.executions.models import Execution, StepRun
-from apps.runtime.selectors import all_connection_secrets, env_for_execution
+from apps.runtime.selectors import (
+    all_connection_secrets,
+    env_for_execution,
+    runtime_config_get,
+)
 
 
 @dataclass
@@ -42,14 +47,61 @@ def step_output_for_scope(step: StepRun) -> Any:
     return None
 
 
-def build_scope(execution: Execution) -> RunScope:
+class StepOutputs(dict):
+    """`steps` as expressions see it, read on first use: a step's expressions name a few
+    upstream steps, so loading all of a long workflow's outputs for every step is waste."""
+
+    def __init__(self, execution_id: Any) -> None:
+        super().__init__()
+        self.execution_id = execution_id
+
+    def __missing__(self, step_id: str) -> dict[str, Any]:
+        step = StepRun.objects.filter(execution_id=self.execution_id, step_id=step_id).only(
+            "status", "output", "overrides").first()
+        if step is None:
+            raise KeyError(step_id)
+        value = {"output": step_output_for_scope(step), "status": step.status}
+        self[step_id] = value
+        return value
+
+
+@dataclass(frozen=True)
+class OwnerSnapshot:
+    config: dict[str, Any]
+    env: dict[str, str]
+    secrets: tuple[str, ...]  # secret env values and connection credentials
+
+
+_SNAPSHOTS: dict[Any, tuple[float, OwnerSnapshot]] = {}
+_SNAPSHOT_TTL_S = 5.0
+_SNAPSHOT_MAX = 512
+
+
+def owner_snapshot(execution: Execution) -> OwnerSnapshot:
+    """The owner's settings, env and secrets as this execution's steps see them, read (and
+    decrypted) at most every few seconds per execution instead of for every step."""
+    now = time.monotonic()
+    cached = _SNAPSHOTS.get(execution.pk)
+    if cached is not None and cached[0] > now:
+        return cached[1]
     env, env_secrets = env_for_execution(owner_id=execution.owner_id)
+    snapshot = OwnerSnapshot(
+        config=runtime_config_get(owner=execution.owner_id), env=env,
+        secrets=(*env_secrets, *all_connection_secrets(owner_id=execution.owner_id)))
+    if len(_SNAPSHOTS) >= _SNAPSHOT_MAX:
+        for key in [k for k, (expires, _) in _SNAPSHOTS.items() if expires <= now] or list(
+                _SNAPSHOTS)[: _SNAPSHOT_MAX // 2]:
+            _SNAPSHOTS.pop(key, None)
+    _SNAPSHOTS[execution.pk] = (now + _SNAPSHOT_TTL_S, snapshot)
+    return snapshot
+
+
+def build_scope(execution: Execution) -> RunScope:
+    snapshot = owner_snapshot(execution)
+    env = dict(snapshot.env)
     inputs = real_inputs(execution)
     secret_inputs = [v for k, v in inputs.items() if (execution.inputs or {}).get(k) == "••••••"]
-    steps = {
-        step.step_id: {"output": step_output_for_scope(step), "status": step.status}
-        for step in execution.steps.all()
-    }
-    secrets = [*env_secrets, *all_connection_secrets(owner_id=execution.owner_id)]
+    steps = StepOutputs(execution.pk)
+    secrets = list(snapshot.secrets)
     secrets += [s if isinstance(s, str) else json.dumps(s) for s in secret_inputs]
     return RunScope(inputs=inputs, env=env, steps=steps, variants=secret_variants(secrets))

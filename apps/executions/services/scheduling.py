@@ -15,7 +15,7 @@ from django.utils import timezone
 from apps.executions import events
 from apps.executions.errors import describe
 from apps.executions.models import TERMINAL_STEP, Execution, StepAttempt, StepRun
-from apps.executions.services.artifacts import artifact_module, incoming_edges
+from apps.executions.services.artifacts import artifact_for, incoming_edges
 from apps.runtime.selectors import runtime_config_get
 from compiler import expressions
 from compiler.semantics import decide
@@ -51,23 +51,37 @@ def preview(value: Any) -> tuple[Any, bool]:
     return text[:PREVIEW_CHARS] + "…", True
 
 
-def schedule_ready(execution: Execution) -> None:
+def schedule_ready(execution: Execution, *, after: str | None = None,
+                   config: dict[str, Any] | None = None) -> None:
     """Queue every pending step whose predecessors are done; skip the ones whose branch was
-    not taken (repeatedly, as skips propagate); finish the execution when nothing is left."""
+    not taken (repeatedly, as skips propagate); finish the execution when nothing is left.
+
+    `after` names the step that just finished: only its successors can have become ready,
+    so only they (and their predecessors' states) are read, which keeps a step's cost flat
+    however long the workflow is. Without it (start, resume, retry, skip) every step is
+    considered. The caller holds the execution's row lock, which every writer of steps
+    takes first, so the rows read here cannot change underneath.
+    """
     if execution.status != E.RUNNING:
         return
-    module = artifact_module(execution.compilation)
+    module = artifact_for(execution)
     incoming = incoming_edges(module)
-    steps = {s.step_id: s for s in StepRun.objects.select_for_update().filter(
-        execution=execution)}
-    config: dict[str, Any] | None = None
-    changed = True
-    while changed:
-        changed = False
-        states = {sid: _state(s, module.STEPS[sid]) for sid, s in steps.items()}
-        outputs = {sid: s.output for sid, s in steps.items()}
-        for step_id in module.ORDER:
-            step = steps[step_id]
+    position = {step_id: i for i, step_id in enumerate(module.ORDER)}
+    everything = after is None
+    frontier = list(module.ORDER) if everything else list(module.SUCCESSORS[after])
+    while frontier:
+        frontier = sorted(set(frontier), key=position.__getitem__)
+        query = StepRun.objects.filter(execution=execution)
+        if not everything:
+            query = query.filter(step_id__in=set(frontier) | {
+                e["source"] for c in frontier for e in incoming[c]})
+        rows = {s.step_id: s for s in query}
+        everything = False  # skips unlock only their successors
+        states = {sid: _state(s, module.STEPS[sid]) for sid, s in rows.items()}
+        outputs = {sid: s.output for sid, s in rows.items()}
+        unlocked: list[str] = []
+        for step_id in frontier:
+            step = rows[step_id]
             if step.status != S.PENDING:
                 continue
             decision = decide(incoming[step_id], states, outputs)
@@ -75,26 +89,31 @@ def schedule_ready(execution: Execution) -> None:
                 step.status = S.SKIPPED
                 step.finished_at = timezone.now()
                 step.save(update_fields=["status", "finished_at"])
+                states[step_id] = S.SKIPPED
                 events.emit(execution.pk, "step_skipped", step_id=step_id,
                             data={"reason": "branch not taken"})
-                changed = True
+                unlocked.extend(module.SUCCESSORS[step_id])
             elif decision == "run":
                 step.status = S.QUEUED
                 step.queued_at = timezone.now()
                 step.save(update_fields=["status", "queued_at"])
+                states[step_id] = S.QUEUED
                 events.emit(execution.pk, "step_queued", step_id=step_id)
                 config = config or runtime_config_get(owner=execution.owner_id)
                 timeout = step_timeout_s(execution, step, module.STEPS[step_id], config)
                 transaction.on_commit(partial(dispatch.enqueue_step, execution.pk, step_id,
-                                              timeout_s=timeout))
-    if all(s.status in TERMINAL_STEP for s in steps.values()):
-        failed = [sid for sid, s in steps.items()
-                  if s.status == S.FAILED and module.STEPS[sid].get("on_error") != "continue"]
-        if failed:
-            finish(execution, E.FAILED, error={"step_id": failed[0],
-                                               "message": f"step {failed[0]!r} failed"})
-        else:
-            finish(execution, E.SUCCEEDED)
+                                              timeout_s=timeout, step_type=step.step_type))
+        frontier = unlocked
+    steps = StepRun.objects.filter(execution=execution)
+    if steps.exclude(status__in=list(TERMINAL_STEP)).exists():
+        return
+    failed = [sid for sid in steps.filter(status=S.FAILED).values_list("step_id", flat=True)
+              if module.STEPS[sid].get("on_error") != "continue"]
+    if failed:
+        finish(execution, E.FAILED, error={"step_id": failed[0],
+                                           "message": f"step {failed[0]!r} failed"})
+    else:
+        finish(execution, E.SUCCEEDED)
 
 
 def finish(execution: Execution, status: str, *, error: dict[str, Any] | None = None) -> None:
@@ -140,7 +159,7 @@ def finish(execution: Execution, status: str, *, error: dict[str, Any] | None = 
 def _render_output(execution: Execution) -> tuple[Any, dict[str, Any] | None]:
     from apps.executions.services.runcontext import build_scope  # noqa: PLC0415
 
-    module = artifact_module(execution.compilation)
+    module = artifact_for(execution)
     scope = build_scope(execution)
     try:
         return scope.mask(expressions.render(module.OUTPUT, scope.as_scope())), None
@@ -151,15 +170,20 @@ def _render_output(execution: Execution) -> tuple[Any, dict[str, Any] | None]:
 # ---- claim, heartbeat, commit ------------------------------------------------------------
 
 class Claim:
-    def __init__(self, step: StepRun, execution: Execution, spec: dict[str, Any]) -> None:
+    def __init__(self, step: StepRun, execution: Execution, spec: dict[str, Any],
+                 attempt_row: StepAttempt) -> None:
         self.step = step
         self.execution = execution
         self.spec = spec
         self.token = step.lease_token
         self.attempt = step.attempts
+        self.attempt_row = attempt_row
 
 
-@transaction.atomic
+# savepoint=False here and in the commits below: a step that runs in-process (transform,
+# condition) is claimed, run and committed in one transaction by the runner, and savepoints
+# would only add round trips. Any error fails the whole transaction, as it should.
+@transaction.atomic(savepoint=False)
 def step_claim(*, execution_id: Any, step_id: str, worker: str) -> Claim | None:
     """Take the lease on a queued step; None means "not yours": duplicate, early or stopped."""
     execution = Execution.objects.select_for_update().filter(pk=execution_id).first()
@@ -172,7 +196,7 @@ def step_claim(*, execution_id: Any, step_id: str, worker: str) -> Claim | None:
     now = timezone.now()
     if step.wake_at and step.wake_at > now + timedelta(milliseconds=200):
         return None  # a backoff not yet over: the due message or the sweeper brings it back
-    module = artifact_module(execution.compilation)
+    module = artifact_for(execution)
     step.status = S.RUNNING
     step.attempts += 1
     step.lease_token = uuid.uuid4().hex
@@ -181,13 +205,13 @@ def step_claim(*, execution_id: Any, step_id: str, worker: str) -> Claim | None:
     step.wake_at = None
     step.started_at = step.started_at or now
     step.save()
-    StepAttempt.objects.create(step_run=step, number=step.attempts, status=S.RUNNING,
-                               worker=worker, started_at=now)
+    attempt_row = StepAttempt.objects.create(step_run=step, number=step.attempts,
+                                             status=S.RUNNING, worker=worker, started_at=now)
     execution.current_step = step_id
     execution.save(update_fields=["current_step"])
     events.emit(execution.pk, "step_started", step_id=step_id,
                 data={"attempt": step.attempts, "worker": worker})
-    return Claim(step, execution, module.STEPS[step_id])
+    return Claim(step, execution, module.STEPS[step_id], attempt_row)
 
 
 def step_heartbeat(*, step_pk: int, token: str) -> str:
@@ -200,28 +224,31 @@ def step_heartbeat(*, step_pk: int, token: str) -> str:
     return "cancel" if status in (E.CANCELLED, E.FAILED) else "run"
 
 
-def lock_step(step_pk: int) -> tuple[Execution | None, StepRun | None]:
+def lock_step(step_pk: int, execution_id: Any = None) -> tuple[Execution | None,
+                                                              StepRun | None]:
     """Lock the execution row, then the step row: the one lock order of every writer
     (claim, commit, sweeper, controls), so concurrent writers cannot deadlock."""
-    execution_id = StepRun.objects.filter(pk=step_pk).values_list("execution_id",
-                                                                  flat=True).first()
+    if execution_id is None:
+        execution_id = StepRun.objects.filter(pk=step_pk).values_list("execution_id",
+                                                                      flat=True).first()
     if execution_id is None:
         return None, None
     execution = Execution.objects.select_for_update().get(pk=execution_id)
     return execution, StepRun.objects.select_for_update().filter(pk=step_pk).first()
 
 
-def _locked_owned(step_pk: int, token: str) -> StepRun | None:
-    _, step = lock_step(step_pk)
+def _locked_owned(step_pk: int, token: str,
+                  execution_id: Any = None) -> tuple[Execution | None, StepRun | None]:
+    execution, step = lock_step(step_pk, execution_id)
     if step is None or step.lease_token != token or step.status != S.RUNNING:
-        return None  # the lease moved on: a late or duplicate attempt commits nothing
-    return step
+        return None, None  # the lease moved on: a late or duplicate attempt commits nothing
+    return execution, step
 
 
 def _close_attempt(step: StepRun, status: str, *, error: dict[str, Any] | None,
-                   metrics: dict[str, Any]) -> None:
+                   metrics: dict[str, Any], attempt: StepAttempt | None = None) -> None:
     now = timezone.now()
-    attempt = StepAttempt.objects.filter(step_run=step, number=step.attempts).first()
+    attempt = attempt or StepAttempt.objects.filter(step_run=step, number=step.attempts).first()
     if attempt:
         attempt.status = status
         attempt.finished_at = now
@@ -232,13 +259,20 @@ def _close_attempt(step: StepRun, status: str, *, error: dict[str, Any] | None,
         attempt.save()
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def step_succeed(*, step_pk: int, token: str, output: Any, metrics: dict[str, Any],
-                 debug: dict[str, Any] | None = None, max_bytes: int = 1_048_576) -> bool:
-    step = _locked_owned(step_pk, token)
-    if step is None:
+                 debug: dict[str, Any] | None = None, max_bytes: int = 1_048_576,
+                 config: dict[str, Any] | None = None, execution_id: Any = None,
+                 claim: Claim | None = None) -> bool:
+    """Commit a result. `claim` is passed only inside the transaction that claimed the step
+    (its rows are still locked and current), which saves reading them again."""
+    attempt = None
+    if claim is not None and claim.step.pk == step_pk and claim.token == token:
+        execution, step, attempt = claim.execution, claim.step, claim.attempt_row
+    else:
+        execution, step = _locked_owned(step_pk, token, execution_id)
+    if step is None or execution is None:
         return False
-    execution = Execution.objects.select_for_update().get(pk=step.execution_id)
     now = timezone.now()
     text = json.dumps(output, default=str)
     if len(text) > max_bytes:
@@ -254,28 +288,28 @@ def step_succeed(*, step_pk: int, token: str, output: Any, metrics: dict[str, An
     step.debug = debug or {}
     step.lease_token = ""
     step.save()
-    _close_attempt(step, S.SUCCEEDED, error=None, metrics=metrics)
+    _close_attempt(step, S.SUCCEEDED, error=None, metrics=metrics, attempt=attempt)
     shown, truncated = preview(step.output)
     events.emit(execution.pk, "step_completed", step_id=step.step_id, duration_ms=step.duration_ms,
                 data={"output": shown, "output_truncated": truncated or step.output_truncated,
                       "attempt": step.attempts, "metrics": {k: v for k, v in metrics.items()
                                                             if k != "samples"}})
-    schedule_ready(execution)
+    schedule_ready(execution, after=step.step_id, config=config)
     return True
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def step_fail(*, step_pk: int, token: str | None, error: dict[str, Any],
               metrics: dict[str, Any] | None = None, debug: dict[str, Any] | None = None,
               final: bool = False) -> bool:
     """Record a failed attempt; retry with backoff when the policy allows, else fail the step
     (and the execution, unless the step continues on error)."""
     metrics = metrics or {}
-    step = _locked_owned(step_pk, token) if token is not None else lock_step(step_pk)[1]
-    if step is None:
+    execution, step = _locked_owned(step_pk, token) if token is not None else lock_step(
+        step_pk)
+    if step is None or execution is None:
         return False
-    execution = Execution.objects.select_for_update().get(pk=step.execution_id)
-    module = artifact_module(execution.compilation)
+    module = artifact_for(execution)
     spec = module.STEPS[step.step_id]
     error = describe(error, node_id=step.step_id)
     _close_attempt(step, S.FAILED, error=error, metrics=metrics)
@@ -313,7 +347,7 @@ def step_fail(*, step_pk: int, token: str | None, error: dict[str, Any],
     if execution.status != E.RUNNING:
         return True
     if spec.get("on_error") == "continue":
-        schedule_ready(execution)
+        schedule_ready(execution, after=step.step_id)
     else:
         finish(execution, E.FAILED, error={"step_id": step.step_id, **error})
     return True
@@ -321,7 +355,7 @@ def step_fail(*, step_pk: int, token: str | None, error: dict[str, Any],
 
 @transaction.atomic
 def step_cancelled(*, step_pk: int, token: str) -> None:
-    step = _locked_owned(step_pk, token)
+    _, step = _locked_owned(step_pk, token)
     if step is None:
         return
     _close_attempt(step, S.CANCELLED, error={"type": "cancelled", "message": "cancelled"},
@@ -337,7 +371,7 @@ def step_cancelled(*, step_pk: int, token: str) -> None:
 @transaction.atomic
 def step_defer(*, step_pk: int, token: str, wake_at: Any = None, lease_owner: str) -> bool:
     """Release the worker while the step waits (a delay, or a child execution)."""
-    step = _locked_owned(step_pk, token)
+    _, step = _locked_owned(step_pk, token)
     if step is None:
         return False
     step.lease_owner = lease_owner

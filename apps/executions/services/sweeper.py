@@ -21,7 +21,7 @@ from django.utils import timezone
 from apps.executions import events
 from apps.executions.models import Execution, StepRun
 from apps.executions.services import scheduling, start
-from apps.executions.services.artifacts import artifact_module
+from apps.executions.services.artifacts import artifact_for
 from worker import dispatch
 
 S = StepRun.Status
@@ -63,7 +63,7 @@ def sweep() -> dict[str, int]:
 
 
 def _resend(step: StepRun) -> None:
-    module = artifact_module(step.execution.compilation)
+    module = artifact_for(step.execution)
     timeout = scheduling.step_timeout_s(step.execution, step, module.STEPS[step.step_id])
     dispatch.enqueue_step(step.execution_id, step.step_id, timeout_s=timeout)
 
@@ -95,7 +95,7 @@ def _worker_lost(step_pk: int) -> int:
         "reason": "worker_lost", "previous_lease": token[:8]})
     execution = step.execution
     timeout = scheduling.step_timeout_s(execution, step,
-                                        artifact_module(execution.compilation)
+                                        artifact_for(execution)
                                         .STEPS[step.step_id])
     transaction.on_commit(lambda: dispatch.enqueue_step(execution.pk, step.step_id,
                                                         timeout_s=timeout))
