@@ -127,13 +127,13 @@ def admit(*, owner_id: int) -> list[str]:
             owner_id=owner_id, status__in=[Execution.Status.RUNNING, Execution.Status.PAUSED],
             parent__isnull=True).count()
         # Child executions run inside their parent's slot: never queue them behind it.
+        # Only as many top-level rows as there are free slots are read: starting many
+        # executions at once stays linear.
         queued = Execution.objects.select_for_update().filter(
             owner_id=owner_id, status=Execution.Status.QUEUED).order_by("created_at", "id")
-        for execution in queued:
-            if execution.parent_id is None:
-                if active >= cap:
-                    continue
-                active += 1
+        admitted = [*queued.filter(parent__isnull=False),
+                    *queued.filter(parent__isnull=True)[:max(0, cap - active)]]
+        for execution in sorted(admitted, key=lambda e: (e.created_at, str(e.pk))):
             execution.status = Execution.Status.RUNNING
             execution.started_at = timezone.now()
             execution.save(update_fields=["status", "started_at"])
