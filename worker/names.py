@@ -3,3 +3,4 @@
 RUN_STEP = "worker.run_step"
 FINISH_DELAY = "worker.finish_delay"
 SWEEP = "worker.sweep"
+RETENTION = "worker.purge_old_executions"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from celery.signals import worker_init, worker_process_shutdown
 
+from apps.executions.services import retention
 from apps.executions.services.scheduling import delay_elapsed
 from apps.executions.services.sweeper import sweep as run_sweep
 from worker import names, runner, sandbox
@@ -16,6 +17,12 @@ def run_step(execution_id: str, step_id: str, step_type: str | None = None) -> s
     """Run one step; redelivered if the worker dies, fenced by the lease in the database.
     `step_type` (optional, a hint) lets expression-only steps run in one transaction."""
     return runner.run_step(execution_id, step_id, step_type)
+
+
+@shared_task(name=names.RETENTION, ignore_result=True)
+def purge_old_executions() -> dict[str, int]:
+    """Daily: executions older than their owner's retention_days."""
+    return retention.purge_old_executions()
 
 
 @shared_task(name=names.FINISH_DELAY, ignore_result=True)

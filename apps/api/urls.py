@@ -25,6 +25,7 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("workflow-schema/", workflows.WorkflowSchemaView.as_view(), name="workflow-schema"),
     path("settings/", runtime.SettingsView.as_view(), name="settings"),
+    path("error-patterns/", executions.ErrorPatternView.as_view(), name="error-patterns"),
     path("workflows/<int:workflow_pk>/presets/",
          presets.as_view({"get": "list", "post": "create"}), name="preset-list"),
     path("workflows/<int:workflow_pk>/presets/<int:pk>/",

@@ -38,6 +38,9 @@ class Execution(models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
                                related_name="children")
     parent_step_id = models.CharField(max_length=200, blank=True, default="")
+    # The artifact's hash, copied at start: workers find the loaded module without reading
+    # the compilation row (which holds the whole generated code).
+    code_sha256 = models.CharField(max_length=64, blank=True, default="", editable=False)
     rerun_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="reruns")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
@@ -119,6 +122,8 @@ class StepRun(models.Model):
     wake_at = models.DateTimeField(null=True, blank=True)
     # How often the worker running this step vanished; bounded to stop poison loops.
     lost_count = models.PositiveIntegerField(default=0)
+    # Failures that differ only in ids, numbers and paths share this (insights.error_signature).
+    error_signature = models.CharField(max_length=40, blank=True, default="", db_index=True)
     # A `workflow` step waits for this child execution instead of holding a worker.
     child_execution = models.ForeignKey(Execution, null=True, blank=True,
                                         on_delete=models.SET_NULL, related_name="+")

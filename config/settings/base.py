@@ -153,6 +153,8 @@ REQUEUE_AFTER_S = read_int("REQUEUE_AFTER_S", 60)
 MAX_WORKER_LOST = read_int("MAX_WORKER_LOST", 3)
 CELERY_BEAT_SCHEDULE = {
     "sweep": {"task": "worker.sweep", "schedule": float(SWEEP_INTERVAL_S)},
+    "retention": {"task": "worker.purge_old_executions",
+                  "schedule": float(read_int("RETENTION_INTERVAL_S", 24 * 3600))},
 }
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Longer than the longest allowed step, so a running step is never redelivered.

@@ -105,6 +105,8 @@ OWNED_URLS = [
     ("post", "/api/v1/executions/{execution}/steps/{step}/retry/"),
     ("post", "/api/v1/executions/{execution}/steps/{step}/skip/"),
     ("get", "/api/v1/executions/{execution}/logs/"),
+    ("get", "/api/v1/executions/{execution}/metrics/"),
+    ("get", "/api/v1/error-patterns/?workflow={workflow}"),
     ("get", "/api/v1/executions/{execution}/logs/?format=text"),
     ("get", "/api/v1/env-vars/{env_var}/"),
     ("patch", "/api/v1/env-vars/{env_var}/"),

@@ -108,3 +108,29 @@ def test_metrics_of_a_workflow_without_runs(api):
     workflow = create_workflow(api)
     body = api.get(f"/api/v1/workflows/{workflow['id']}/metrics/").json()
     assert body["runs"] == 0 and body["success_rate"] is None and body["steps"] == []
+
+
+def test_insight_endpoints(api, user):
+    from apps.workflows.models import Workflow
+    from tests.executions.test_insights import DIAMOND, _run
+
+    body = create_workflow(api, DIAMOND)
+    workflow = Workflow.objects.get(pk=body["id"])
+    runs = [_run(workflow, {"start": {"run": 10}, "fast": {"queued": 10, "run": 5},
+                            "slow": {"queued": 10, "run": 300},
+                            "join": {"queued": 310, "status": "failed", "run": 1,
+                                     "error": {"type": "code_error",
+                                               "message": f"bad row {i}"}}},
+                 ago_s=i, status="failed") for i in range(6)]
+    trends = api.get(f"/api/v1/workflows/{workflow.pk}/metrics/", {"runs": 5}).json()
+    assert trends["runs"] == 5 and trends["failed"] == 5
+    assert {s["step_id"]: s["failure_rate"] for s in trends["steps"]}["join"] == 1.0
+    assert any(r["rule"] == "dominates_critical_path" for r in trends["recommendations"])
+    assert api.get(f"/api/v1/workflows/{workflow.pk}/metrics/", {"runs": "x"}
+                   ).status_code == 400
+    metrics = api.get(f"/api/v1/executions/{runs[0].pk}/metrics/").json()
+    assert metrics["critical_path"][-1] == "join" and metrics["bottleneck"]["step_id"] == "slow"
+    assert metrics["error_patterns"][0]["other_runs"] == 5
+    patterns = api.get("/api/v1/error-patterns/", {"workflow": workflow.pk}).json()
+    assert patterns[0]["count"] == 6 and patterns[0]["pattern"] == "bad row <n>"
+    assert api.get("/api/v1/error-patterns/", {"workflow": "abc"}).status_code == 400

@@ -17,13 +17,17 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from apps.api import serializers as s
 from apps.api.filters import ExecutionFilter, ExecutionOrdering, LogFilter
 from apps.api.pagination import ExecutionCursor, LogCursor
 from apps.api.views.common import UUID_PATTERN, error_responses, valid
+from apps.common.exceptions import ApplicationError
 from apps.executions import services
 from apps.executions.models import Execution, LogLine, StepAttempt, StepRun
+from apps.executions.services import insights
+from apps.workflows.models import Workflow
 
 _CONTROL = {200: s.ExecutionSerializer, **error_responses(404, 409)}
 
@@ -85,6 +89,32 @@ class ExecutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         execution = services.execution_rerun(execution=self.get_object(),
                                              inputs=body.get("inputs"), trigger="api")
         return self._respond(execution, status.HTTP_201_CREATED)
+
+
+    @extend_schema(summary="Where the time went: per-step queue/run/retry time, CPU and "
+                           "memory series, critical path and bottleneck, error patterns",
+                   responses={200: s.ExecutionMetricsSerializer, **error_responses(404)})
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def metrics(self, request: Request, pk: Any = None) -> Response:
+        return Response(insights.execution_metrics(self.get_object()))
+
+
+class ErrorPatternView(APIView):
+    """Your failures across runs, grouped by signature."""
+
+    @extend_schema(summary="Error patterns: failures grouped across runs",
+                   parameters=[OpenApiParameter("workflow", int, description="A workflow id.")],
+                   responses={200: s.ErrorPatternSerializer(many=True),
+                              **error_responses(400, 404)})
+    def get(self, request: Request) -> Response:
+        workflow = None
+        if request.query_params.get("workflow"):
+            raw = request.query_params["workflow"]
+            if not raw.isdigit():
+                raise ApplicationError("workflow must be a workflow id.", code="invalid",
+                                       fields={"workflow": "A whole number."})
+            workflow = get_object_or_404(Workflow, owner=request.user, pk=int(raw))
+        return Response(insights.error_patterns(owner=request.user, workflow=workflow))
 
 
 def _owned_execution(request: Request, pk: Any) -> Execution:

@@ -7,7 +7,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
@@ -18,8 +23,9 @@ from rest_framework.views import APIView
 from apps.api import serializers as s
 from apps.api.pagination import SmallPages
 from apps.api.views.common import error_responses, valid
+from apps.common.exceptions import ApplicationError
 from apps.executions.services import execution_start, files
-from apps.executions.services.insights import workflow_trends
+from apps.executions.services.insights import RECENT_RUNS, workflow_trends
 from apps.workflows import services
 from apps.workflows.models import Compilation, InputPreset, Workflow
 from compiler.schema import SCHEMA
@@ -92,11 +98,20 @@ class WorkflowViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         page = self.paginate_queryset(query)
         return self.get_paginated_response(s.CompilationSerializer(page, many=True).data)
 
-    @extend_schema(summary="Trends across runs: per-step p50/p95, success rate",
+    @extend_schema(summary="Trends across runs: per-step p50/p95, failure and retry rates, "
+                           "memory against limits, recommendations",
+                   parameters=[OpenApiParameter("runs", int, description="How many recent "
+                                                "runs (1-1000, default 100).")],
                    responses={200: s.WorkflowTrendsSerializer, **error_responses(404)})
     @action(detail=True, methods=["get"], filter_backends=[])
     def metrics(self, request: Request, pk: Any = None) -> Response:
-        return Response(workflow_trends(workflow=self.get_object()))
+        workflow = self.get_object()
+        try:
+            runs = int(request.query_params.get("runs", RECENT_RUNS))
+        except ValueError:
+            raise ApplicationError("runs must be a whole number.", code="invalid",
+                                   fields={"runs": "A whole number from 1 to 1000."}) from None
+        return Response(workflow_trends(workflow=workflow, runs=runs))
 
     @extend_schema(summary="Start an execution (trigger: api)", request={
         "application/json": s.StartSerializer, "multipart/form-data": s.StartSerializer},

@@ -12,7 +12,6 @@ from apps.workflows.models import Compilation
 from compiler.runtime import load_artifact
 
 _CACHE: OrderedDict[str, types.ModuleType] = OrderedDict()
-_BY_COMPILATION: dict[int, str] = {}  # compilations never change: id -> code hash
 _LOCK = threading.Lock()
 _MAX = 256
 
@@ -36,7 +35,6 @@ def artifact_module(compilation: Compilation) -> types.ModuleType:
     module.INCOMING, module.SUCCESSORS = incoming, outgoing
     with _LOCK:
         _CACHE[key] = module
-        _BY_COMPILATION[compilation.pk] = key
         while len(_CACHE) > _MAX:
             _CACHE.popitem(last=False)
     return module
@@ -46,8 +44,7 @@ def artifact_for(execution: Any) -> types.ModuleType:
     """The execution's module without reading its compilation row when already loaded (the
     row holds the whole generated code: reading it for every step of a long chain adds up)."""
     with _LOCK:
-        key = _BY_COMPILATION.get(execution.compilation_id)
-        module = _CACHE.get(key) if key else None
+        module = _CACHE.get(execution.code_sha256) if execution.code_sha256 else None
     return module if module is not None else artifact_module(execution.compilation)
 
 

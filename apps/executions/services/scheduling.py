@@ -16,6 +16,7 @@ from apps.executions import events
 from apps.executions.errors import describe
 from apps.executions.models import TERMINAL_STEP, Execution, StepAttempt, StepRun
 from apps.executions.services.artifacts import artifact_for, incoming_edges
+from apps.executions.services.insights import error_signature
 from apps.runtime.selectors import runtime_config_get
 from compiler import expressions
 from compiler.semantics import decide
@@ -336,6 +337,7 @@ def step_fail(*, step_pk: int, token: str | None, error: dict[str, Any],
         return True
     step.status = S.FAILED
     step.error = error
+    step.error_signature = error_signature(step.step_id, error)
     step.finished_at = now
     if step.started_at:
         step.duration_ms = round((now - step.started_at).total_seconds() * 1000, 3)

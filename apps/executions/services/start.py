@@ -101,6 +101,7 @@ def execution_start(*, workflow: Workflow, owner: AbstractBaseUser | None = None
         owner_id=owner_id, workflow=workflow, compilation=compilation, parent=parent,
         parent_step_id=parent_step_id, rerun_of=rerun_of, trigger=trigger,
         environment=environment, inputs=shown, idempotency_key=idempotency_key,
+        code_sha256=compilation.code_sha256,
         encrypted_secret_inputs=encrypt_json(secrets) if secrets else "",
     )
     StepRun.objects.bulk_create([
