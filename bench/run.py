@@ -9,15 +9,17 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ["compile_bench.py", "engine_bench.py", "stream_bench.py", "api_bench.py"]
+BENCHES = ["compile_bench.py", "engine_bench.py", "stream_bench.py", "api_bench.py",
+           "insights_bench.py"]
+POSTGRES_ONLY = {"api_bench.py", "insights_bench.py"}
 
 
 def main() -> int:
     failed = 0
     for bench in BENCHES:
-        if bench == "api_bench.py" and not os.environ.get("DATABASE_URL", "").startswith(
+        if bench in POSTGRES_ONLY and not os.environ.get("DATABASE_URL", "").startswith(
                 "postgres"):
-            print("\napi_bench.py skipped: set DATABASE_URL=postgres://… (it measures "
+            print(f"\n{bench} skipped: set DATABASE_URL=postgres://… (it measures "
                   "PostgreSQL with a million rows)")
             continue
         print(f"\n=== {bench}", flush=True)

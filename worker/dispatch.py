@@ -21,3 +21,7 @@ def enqueue_step(execution_id: Any, step_id: str, *, timeout_s: float,
 
 def enqueue_delay_finish(step_pk: int, *, countdown: float) -> None:
     app.send_task(names.FINISH_DELAY, args=[step_pk], countdown=countdown)
+
+
+def enqueue_log_forward(execution_id: Any, first_seq: int, last_seq: int) -> None:
+    app.send_task(names.FORWARD_LOGS, args=[str(execution_id), first_seq, last_seq])

@@ -10,6 +10,7 @@ import socket
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -62,8 +63,9 @@ class LogBuffer:
     """Batches a step's log lines: stored and published a few times a second, none lost."""
 
     def __init__(self, execution_id: Any, step_id: str, attempt: int, scope: RunScope,
-                 min_level: str) -> None:
+                 min_level: str, forward: bool = False) -> None:
         self.execution_id, self.step_id, self.attempt = execution_id, step_id, attempt
+        self.forward = forward  # the owner's log_forward_url is set
         self.scope = scope
         self.min_rank = LEVEL_RANK.get(min_level, 20)
         self.lines: list[tuple[datetime, str, str]] = []
@@ -86,7 +88,10 @@ class LogBuffer:
             lines, self.lines = self.lines, []
             self.last_flush = time.monotonic()
         if lines:
-            events.append_logs(self.execution_id, self.step_id, self.attempt, lines)
+            first = events.append_logs(self.execution_id, self.step_id, self.attempt, lines)
+            if self.forward:  # sent by another task: a slow endpoint never slows the step
+                transaction.on_commit(partial(dispatch.enqueue_log_forward, self.execution_id,
+                                              first, first + len(lines) - 1))
 
 
 class StepContext:
@@ -236,7 +241,8 @@ def _run_step(execution_id: str, step_id: str, *, inline: bool) -> str:
     execution: Execution = claim.execution
     config = owner_snapshot(execution).config
     scope = build_scope(execution)
-    logs = LogBuffer(execution.pk, step_id, claim.attempt, scope, config["log_level"])
+    logs = LogBuffer(execution.pk, step_id, claim.attempt, scope, config["log_level"],
+                     forward=bool(config["log_forward_url"]))
     control = {"state": "run"}
     stop = threading.Event()
     heart = threading.Thread(target=_heartbeat, args=(claim, control, logs, stop), daemon=True)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 from celery.signals import worker_init, worker_process_shutdown
 
 from apps.executions.services import retention
 from apps.executions.services.scheduling import delay_elapsed
 from apps.executions.services.sweeper import sweep as run_sweep
-from worker import names, runner, sandbox
+from worker import log_forward, names, runner, sandbox
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name=names.RUN_STEP, acks_late=True, reject_on_worker_lost=True,
@@ -17,6 +21,19 @@ def run_step(execution_id: str, step_id: str, step_type: str | None = None) -> s
     """Run one step; redelivered if the worker dies, fenced by the lease in the database.
     `step_type` (optional, a hint) lets expression-only steps run in one transaction."""
     return runner.run_step(execution_id, step_id, step_type)
+
+
+@shared_task(name=names.FORWARD_LOGS, bind=True, ignore_result=True, max_retries=8)
+def forward_logs(self, execution_id: str, first_seq: int, last_seq: int) -> int:  # type: ignore[no-untyped-def]
+    """POST a batch of stored log lines to the owner's endpoint; back off while it is down."""
+    try:
+        return log_forward.forward(execution_id, first_seq, last_seq)
+    except log_forward.ForwardFailed as error:
+        if self.request.retries >= self.max_retries:
+            logger.warning("log forwarding of %s lines %s-%s gave up: %s (the lines stay "
+                           "stored)", execution_id, first_seq, last_seq, error)
+            return 0
+        raise self.retry(countdown=min(300, 2 ** self.request.retries), exc=error) from None
 
 
 @shared_task(name=names.RETENTION, ignore_result=True)

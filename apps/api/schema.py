@@ -58,7 +58,8 @@ _BODY_ERRORS = {
 def add_common_errors(result: dict[str, Any], generator: Any, request: Any,
                       public: bool) -> dict[str, Any]:
     for path, operations in result.get("paths", {}).items():
-        if not path.startswith("/api/v1/") or path.startswith("/api/v1/schema"):
+        if not path.startswith("/api/v1/") or path.startswith(("/api/v1/schema",
+                                                                "/api/v1/health")):
             continue
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from apps.api.views import access, executions, runtime, workflows
+from apps.api.views import access, executions, health, runtime, workflows
 from apps.realtime.sse import execution_events
 
 app_name = "api"
@@ -25,6 +25,7 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("workflow-schema/", workflows.WorkflowSchemaView.as_view(), name="workflow-schema"),
     path("settings/", runtime.SettingsView.as_view(), name="settings"),
+    path("health/", health.HealthView.as_view(), name="health"),
     path("error-patterns/", executions.ErrorPatternView.as_view(), name="error-patterns"),
     path("workflows/<int:workflow_pk>/presets/",
          presets.as_view({"get": "list", "post": "create"}), name="preset-list"),

@@ -88,7 +88,8 @@ def emit(execution_id: Any, type_: str, *, step_id: str = "", data: dict[str, An
 @transaction.atomic(savepoint=False)
 def append_logs(execution_id: Any, step_id: str, attempt: int,
                 lines: list[tuple[datetime, str, str]]) -> int:
-    """Store a batch of (timestamp, level, message) lines and emit one `logs` event."""
+    """Store a batch of (timestamp, level, message) lines and emit one `logs` event; returns
+    the first line's sequence number (0 for no lines)."""
     if not lines:
         return 0
     first = _next_seqs(execution_id, "last_log_seq", len(lines))
@@ -104,4 +105,4 @@ def append_logs(execution_id: Any, step_id: str, attempt: int,
         "lines": [{"seq": r.seq, "timestamp": r.timestamp.isoformat(), "level": r.level,
                    "step_id": step_id, "message": r.message} for r in rows],
     })
-    return len(rows)
+    return first
