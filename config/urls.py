@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("apps.workflows.urls")),
+    path("", include("apps.web.urls")),
 ]
 
 handler404 = "apps.api.errors.handler404"

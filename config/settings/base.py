@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "apps.executions",
     "apps.realtime",
     "apps.api",
+    "apps.web",
 ]
 
 MIDDLEWARE = [

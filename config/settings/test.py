@@ -17,3 +17,6 @@ SWEEP_INTERVAL_S = int(os.environ.get("SWEEP_INTERVAL_S", "1"))
 HEARTBEAT_TIMEOUT_S = int(os.environ.get("HEARTBEAT_TIMEOUT_S", "5"))
 REQUEUE_AFTER_S = int(os.environ.get("REQUEUE_AFTER_S", "5"))
 CELERY_BEAT_SCHEDULE = {"sweep": {"task": "worker.sweep", "schedule": float(SWEEP_INTERVAL_S)}}
+# The browser tests' daphne serves static files straight from the app directories.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,19 @@
+"""Page routes of the web app (the workflow list is the workflows app's)."""
+
+from django.urls import path
+
+from apps.web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("workflows/<int:pk>/", views.workflow_editor, name="workflow"),
+    path("executions/", views.history, name="history"),
+    path("executions/<uuid:pk>/", views.execution_monitor, name="execution"),
+    path("executions/<uuid:pk>/rerun/", views.rerun, name="rerun"),
+    path("executions/<uuid:pk>/logs/", views.execution_logs, name="logs"),
+    path("executions/<uuid:pk>/performance/", views.execution_performance,
+         name="performance"),
+    path("executions/<uuid:pk>/steps/<str:step_id>/", views.step_debug, name="step"),
+    path("settings/", views.runtime_settings, name="settings"),
+]

@@ -1,0 +1,153 @@
+// Screens 3 and 5: the graph coloured live by step status, the event timeline, controls,
+// output as it arrives; then the full record: Gantt, step results, errors, inputs.
+"use strict";
+(() => {
+  const { api, announce, el, ms } = RE;
+  const page = RE.pageData();
+  const id = page.execution_id;
+  const COLORS = { succeeded: "#2e7d32", failed: "#c62828", running: "#1565c0", queued: "#6a1b9a",
+    retrying: "#ef6c00", skipped: "#9e9e9e", cancelled: "#424242", pending: "#bdbdbd" };
+  const ICONS = { succeeded: "✔", failed: "✖", running: "▶", queued: "…", retrying: "↻",
+    skipped: "⤼", cancelled: "■", pending: "·" };
+  let execution = null, gantt = null, refreshTimer = null;
+
+  const graph = cytoscape({
+    container: document.getElementById("graph"),
+    elements: [
+      ...page.nodes.map((n, i) => ({ data: { id: n.id, name: n.label, status: "pending" },
+        position: { x: Number(n.position.x) || i * 180, y: Number(n.position.y) || 0 } })),
+      ...page.edges.map((e, i) => ({ data: { id: `e${i}`, source: e.source, target: e.target } })),
+    ],
+    layout: { name: "preset", fit: true, padding: 30 },
+    userZoomingEnabled: false,
+    style: [
+      { selector: "node", style: { label: "data(label)", "text-valign": "bottom", "text-margin-y": 6,
+        "font-size": 12, width: 34, height: 34, "background-color": (n) => COLORS[n.data("status")] || "#bdbdbd",
+        "border-width": 2, "border-color": "#fff" } },
+      { selector: "edge", style: { width: 2, "line-color": "#90a4ae", "target-arrow-color": "#90a4ae",
+        "target-arrow-shape": "triangle", "curve-style": "bezier" } },
+    ],
+  });
+  graph.nodes().forEach((n) => n.data("label", `${ICONS.pending} ${n.data("name")}`));
+  graph.on("tap", "node", (event) => { location.href = `/executions/${id}/steps/${encodeURIComponent(event.target.id())}/`; });
+
+  function setStep(stepId, status) {
+    const node = graph.getElementById(stepId);
+    if (node.nonempty()) {
+      node.data("status", status);
+      node.data("label", `${ICONS[status] || ""} ${node.data("name")}`);
+    }
+    const row = document.querySelector(`#steps tr[data-step="${CSS.escape(stepId)}"] td.status`);
+    if (row) row.replaceChildren(RE.statusBadge(status));
+  }
+
+  const STEP_STATUS = { step_queued: "queued", step_started: "running", step_retrying: "retrying",
+    step_completed: "succeeded", step_failed: "failed", step_skipped: "skipped" };
+
+  function onEvent(event) {
+    if (event.type === "logs" || event.type === "metrics") return;
+    const time = new Date(event.timestamp).toLocaleTimeString();
+    document.getElementById("timeline").append(el("li", {}, el("time", { datetime: event.timestamp }, time), " ",
+      event.type.replace(/_/g, " "), event.step_id ? el("code", {}, ` ${event.step_id}`) : null,
+      event.duration ? ` (${ms(event.duration)})` : ""));
+    if (STEP_STATUS[event.type] && event.step_id) {
+      let status = STEP_STATUS[event.type];
+      if (event.type === "step_failed" && event.data.error && event.data.error.type === "cancelled") status = "cancelled";
+      setStep(event.step_id, status);
+      if (event.type === "step_completed") showOutput(event.data.output, `Output of ${event.step_id}`);
+    }
+    if (["execution_paused", "execution_resumed", "execution_started", "execution_completed"].includes(event.type)) {
+      const status = event.type === "execution_paused" ? "paused" : event.type === "execution_completed" ? event.data.status : "running";
+      showStatus(status);
+      announce(`Execution ${status}`);
+    }
+    if (["step_completed", "step_failed", "execution_completed", "step_skipped"].includes(event.type)) {
+      clearTimeout(refreshTimer);
+      refreshTimer = setTimeout(refresh, 300);
+    }
+  }
+
+  function showStatus(status) {
+    document.getElementById("exec-status").replaceChildren(RE.statusBadge(status));
+    const terminal = ["succeeded", "failed", "cancelled"].includes(status);
+    document.getElementById("pause").disabled = status !== "running";
+    document.getElementById("resume").disabled = status !== "paused";
+    document.getElementById("cancel").disabled = terminal;
+  }
+
+  function showOutput(value, title) {
+    const node = document.getElementById("output");
+    node.textContent = value === undefined || value === null ? "(none)" : RE.json(value);
+    node.setAttribute("aria-label", title || "Output");
+  }
+
+  function render() {
+    showStatus(execution.status);
+    const tbody = document.querySelector("#steps tbody");
+    tbody.replaceChildren(...Object.entries(execution.step_results).map(([stepId, r]) =>
+      el("tr", { "data-step": stepId },
+        el("th", { scope: "row" }, el("a", { href: `/executions/${id}/steps/${encodeURIComponent(stepId)}/` }, stepId)),
+        el("td", {}, r.step_type), el("td", { class: "status" }, RE.statusBadge(r.status)),
+        el("td", {}, r.attempts), el("td", {}, ms(r.duration_ms)),
+        el("td", {}, r.metrics && r.metrics.peak_rss_mb ? `${r.metrics.peak_rss_mb.toFixed(1)} MB` : "–"),
+        el("td", {}, el("code", { class: "clip" }, r.output === null || r.output === undefined ? "" : JSON.stringify(r.output).slice(0, 80))))));
+    for (const [stepId, r] of Object.entries(execution.step_results)) setStep(stepId, r.status);
+    if (execution.output !== null && execution.output !== undefined) showOutput(execution.output, "Execution output");
+    const errorBox = document.getElementById("exec-error");
+    errorBox.replaceChildren();
+    if (execution.error) {
+      const failed = execution.error.step_id;
+      errorBox.append(el("div", { class: "callout error", role: "alert" },
+        el("strong", {}, execution.error.title || "The execution failed"), ": ", execution.error.message || "",
+        execution.error.suggestion ? el("p", {}, `What to do: ${execution.error.suggestion}`) : null,
+        failed ? el("p", {}, el("a", { href: `/executions/${id}/steps/${encodeURIComponent(failed)}/` }, `Debug step ${failed} (traceback, retry, skip)`)) : null));
+    }
+    document.getElementById("inputs").textContent = RE.json(execution.inputs);
+    document.getElementById("meta").textContent = `trigger ${execution.metadata.trigger} · revision ${execution.metadata.version}`
+      + ` · started ${execution.started_at || "–"} · took ${ms(execution.duration_ms)}`;
+    drawGantt();
+  }
+
+  function drawGantt() {
+    const rows = Object.entries(execution.step_results).filter(([, r]) => r.started_at);
+    if (!rows.length) return;
+    const origin = Math.min(...rows.map(([, r]) => Date.parse(r.queued_at || r.started_at)));
+    const data = {
+      labels: rows.map(([stepId]) => stepId),
+      datasets: [
+        { label: "waiting in queue", backgroundColor: "#cfd8dc",
+          data: rows.map(([, r]) => [Date.parse(r.queued_at || r.started_at) - origin, Date.parse(r.started_at) - origin]) },
+        { label: "running", backgroundColor: rows.map(([, r]) => COLORS[r.status] || "#1565c0"),
+          data: rows.map(([, r]) => [Date.parse(r.started_at) - origin, Date.parse(r.finished_at || new Date().toISOString()) - origin]) },
+      ],
+    };
+    const canvas = document.getElementById("gantt");
+    canvas.height = 30 + rows.length * 22;
+    if (gantt) gantt.destroy();
+    gantt = new Chart(canvas, { type: "bar", data, options: { indexAxis: "y", animation: false,
+      scales: { x: { stacked: false, title: { display: true, text: "ms since the first step was queued" } }, y: { stacked: true } },
+      plugins: { legend: { position: "bottom" } } } });
+  }
+
+  async function refresh() {
+    execution = await api(`executions/${id}/`);
+    render();
+  }
+
+  async function control(action) {
+    const errorNode = document.getElementById("control-error");
+    errorNode.textContent = "";
+    try {
+      const result = await api(`executions/${id}/${action}/`, { method: "POST", body: {} });
+      if (action === "rerun") { location.href = `/executions/${result.execution_id}/`; return; }
+      execution = result;
+      render();
+      announce(`Execution ${result.status}`);
+    } catch (exc) { errorNode.textContent = exc.message; }
+  }
+  for (const action of ["pause", "resume", "cancel", "rerun"]) {
+    document.getElementById(action).addEventListener("click", () => control(action));
+  }
+
+  refresh().then(() => RE.follow(id, onEvent, refresh));
+})();
