@@ -18,7 +18,7 @@ from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from apps.executions import events
-from apps.executions.models import Execution
+from apps.executions.models import Execution, StepRun
 from apps.executions.services import children, scheduling
 from apps.executions.services.artifacts import artifact_for
 from apps.executions.services.runcontext import RunScope, build_scope, owner_snapshot
@@ -121,9 +121,14 @@ class StepContext:
         except expressions.ExpressionError as exc:
             raise StepError("expression_error", self.scope.mask(str(exc))) from None
 
+    def record_inputs(self, inputs: Any) -> None:
+        """Keep what the step was given (masked), for debugging and for a retry to edit."""
+        StepRun.objects.filter(pk=self.step.pk).update(inputs=self.scope.mask(inputs))
+
     def run_python(self, code: str, inputs: dict[str, Any]) -> Any:
         if "inputs" in self.step.overrides:
             inputs = self.step.overrides["inputs"]
+        self.record_inputs(inputs)
         request = {
             "code": code, "inputs": inputs, "step_id": self.step.step_id,
             "execution_id": str(self.claim.execution.pk), "attempt": self.attempt,
@@ -173,6 +178,7 @@ class StepContext:
         return "cancel" if self.control.get("state") in ("cancel", "lost") else None
 
     def http(self, request: dict[str, Any]) -> Any:
+        self.record_inputs(request)
         connection_name = request.get("connection")
         kind, secret = None, None
         if connection_name:

@@ -7,6 +7,7 @@ from apps.web import views
 app_name = "web"
 
 urlpatterns = [
+    path("workflows/new/", views.workflow_new, name="workflow-new"),
     path("workflows/<int:pk>/", views.workflow_editor, name="workflow"),
     path("executions/", views.history, name="history"),
     path("executions/<uuid:pk>/", views.execution_monitor, name="execution"),

@@ -4,6 +4,7 @@ and integrations see exactly the same data. History and settings are plain forms
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ from apps.runtime import services as runtime_services
 from apps.runtime.models import Connection, EnvVar
 from apps.runtime.params import PARAMS
 from apps.runtime.selectors import runtime_config_get
+from apps.workflows import services as workflow_services
 from apps.workflows.models import Workflow
 
 HISTORY_PAGE = 25
@@ -28,6 +30,38 @@ HISTORY_PAGE = 25
 
 def _page(request: HttpRequest, template: str, **context: Any) -> HttpResponse:
     return render(request, template, {"flower_url": settings.FLOWER_URL, **context})
+
+
+NEW_WORKFLOW = {"name": "My workflow", "nodes": [
+    {"id": "hello", "type": "transform", "position": {"x": 0, "y": 0},
+     "data": {"label": "Hello", "config": {"value": "Hello, {{ inputs.who }}!"}}}],
+    "edges": [], "input_schema": {"type": "object", "properties": {
+        "who": {"type": "string", "default": "world"}}},
+    "output": "{{ steps.hello.output }}"}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def workflow_new(request: HttpRequest) -> HttpResponse:
+    """Paste a builder's JSON; it is saved (and compiled) even with errors, to be fixed."""
+    text = request.POST.get("definition") or json.dumps(NEW_WORKFLOW, indent=2)
+    error = ""
+    if request.method == "POST":
+        try:
+            definition = json.loads(text)
+        except ValueError as exc:
+            error = f"Not valid JSON: {exc}"
+        else:
+            try:
+                workflow = workflow_services.workflow_create(
+                    owner=request.user, definition=definition,
+                    name=request.POST.get("name") or None)
+            except ApplicationError as exc:
+                error = exc.message + " " + "; ".join(f"{k}: {v}" for k, v in
+                                                     exc.fields.items())
+            else:
+                return redirect("web:workflow", pk=workflow.pk)
+    return _page(request, "web/workflow_new.html", text=text, error=error)
 
 
 @login_required

@@ -39,9 +39,9 @@ const RE = (() => {
         onEvent(event);
       };
       socket.onclose = (close) => {
+        if (stopped || close.code === 4000) { setLive("ended"); ended = true; if (onEnd) onEnd(); return; }
+        if (close.code >= 4400 && close.code < 4500) { setLive("refused"); return; }
         setLive(false);
-        if (stopped || close.code === 4000) { ended = true; if (onEnd) onEnd(); return; }
-        if (close.code >= 4400 && close.code < 4500) return;
         setTimeout(open, retry);
         retry = Math.min(retry * 2, 8000);
       };
@@ -51,9 +51,11 @@ const RE = (() => {
       get last() { return last; }, get ended() { return ended; } };
   }
 
-  function setLive(on) {
+  function setLive(state) {
     const badge = document.getElementById("live-badge");
-    if (badge) { badge.textContent = on ? "● live" : "○ reconnecting…"; badge.dataset.live = on; }
+    const labels = { true: "● live", false: "○ reconnecting…", ended: "■ finished: all events shown",
+      refused: "✖ live updates refused" };
+    if (badge) { badge.textContent = labels[state]; badge.dataset.live = state; }
   }
 
   function announce(text) {

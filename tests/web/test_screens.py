@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -167,7 +168,7 @@ def test_live_logs_stream_filter_search_and_download(signed_in, user, worker):
     expect(console.locator(".line")).to_have_count(11)  # tick 4, 40-49
     with page.expect_download() as download:
         page.get_by_role("link", name="Download .log").click()
-    assert "tick 59" in open(download.value.path()).read()
+    assert "tick 59" in Path(download.value.path()).read_text()
 
 
 def test_performance_screen_shows_breakdown_path_trends(signed_in, user, worker):
