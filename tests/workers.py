@@ -44,25 +44,29 @@ def _test_env() -> dict[str, str]:
 class WorkerProcess:
     """celery -A config worker -B, against the test database and the session's queue."""
 
-    def __init__(self, log_dir: Path, name: str = "w1", concurrency: int = 2) -> None:
+    def __init__(self, log_dir: Path, name: str = "w1", concurrency: int = 2,
+                 beat: bool | None = None, env: dict[str, str] | None = None) -> None:
         self.log_path = log_dir / f"worker-{name}.log"
         self.name = name
         self.concurrency = concurrency
+        self.beat = name == "w1" if beat is None else beat
+        self.extra_env = env or {}
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 60) -> WorkerProcess:
-        env = _test_env()
+        env = {**_test_env(), **self.extra_env}
         command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "prefork",
                    "-c", str(self.concurrency), "-l", "info", "--without-mingle",
                    "--without-gossip", "-n", f"{self.name}@%h",
                    "-Q", settings.CELERY_TASK_DEFAULT_QUEUE]
-        if self.name == "w1":
-            command += ["-B", "-s", str(self.log_path.parent / "celerybeat-schedule")]
+        if self.beat:
+            command += ["-B", "-s", str(self.log_path.parent / f"celerybeat-{self.name}")]
         self.log = self.log_path.open("ab")
+        offset = self.log_path.stat().st_size
         self.proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log,
                                      stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
-        while b" ready." not in self.log_path.read_bytes():
+        while b" ready." not in self.log_path.read_bytes()[offset:]:
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("worker did not start:\n" + self.log_path.read_text()[-3000:])
             time.sleep(0.2)
@@ -113,9 +117,10 @@ class DaphneProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 60) -> DaphneProcess:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        if not self.port:
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                self.port = probe.getsockname()[1]
         env = _test_env()
         env["STREAM_CATCH_UP_S"] = "1"
         self.log = self.log_path.open("ab")

@@ -104,3 +104,13 @@ def test_new_workflow_from_pasted_json(client, user):
     response = client.post("/workflows/new/", {"definition": json.dumps(definition)})
     workflow = Workflow.objects.get(owner=user, name="Pasted")
     assert response["Location"] == f"/workflows/{workflow.pk}/"
+
+
+def test_forms_refuse_a_post_without_the_csrf_token(user):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    response = client.post("/settings/", {"form": "env", "name": "X", "value": "y"})
+    assert response.status_code == 403
+    assert not EnvVar.objects.filter(owner=user).exists()
