@@ -12,14 +12,9 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-import uuid
 
 import common  # sets Django up: before any app import
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from knox.models import AuthToken  # noqa: E402
-from rest_framework.test import APIClient  # noqa: E402
 
 from apps.executions.models import Execution, StepRun  # noqa: E402
 from apps.workflows import services as workflow_services  # noqa: E402
@@ -61,17 +56,14 @@ def main() -> None:
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database (this measures PostgreSQL).")
-    call_command("migrate", verbosity=0)
-    user = get_user_model().objects.create_user(username=f"bench-{uuid.uuid4().hex[:6]}")
+    user = common.bench_user()
     workflows = [workflow_services.workflow_create(owner=user, slug=f"w{i}",
                                                    definition=transform_definition(i))
                  for i in range(10)]
     began = time.time()
     load(user, workflows, args.rows)
     loaded_s = time.time() - began
-    client = APIClient(HTTP_HOST="127.0.0.1")
-    client.credentials(HTTP_AUTHORIZATION="Token " + AuthToken.objects.create(
-        user=user, expiry=None)[1])
+    client = common.token_client(user)
     query = {"status": "failed", "workflow": workflows[3].pk, "page_size": 50}
     first = client.get("/api/v1/executions/", query)
     assert first.status_code == 200, first.content

@@ -83,3 +83,28 @@ def print_table(title: str, rows: list[tuple[str, str, str]]) -> None:
     print(f"{'measure':<{width}}  {'value':>12}  notes")
     for name, value, note in rows:
         print(f"{name:<{width}}  {value:>12}  {note}")
+
+
+def bench_user(*, max_concurrent: int | None = None):  # type: ignore[no-untyped-def]
+    """Migrate, then a fresh user (with a raised concurrency cap when asked)."""
+    from django.contrib.auth import get_user_model  # noqa: PLC0415 - after setup
+    from django.core.management import call_command  # noqa: PLC0415
+
+    from apps.runtime.services import runtime_setting_set  # noqa: PLC0415
+
+    call_command("migrate", verbosity=0)
+    user = get_user_model().objects.create_user(username=f"bench-{uuid.uuid4().hex[:6]}")
+    if max_concurrent:
+        runtime_setting_set(owner=user, key="max_concurrent_executions", value=max_concurrent)
+    return user
+
+
+def token_client(user):  # type: ignore[no-untyped-def]
+    """An API client authenticated the way integrations are (a knox token)."""
+    from knox.models import AuthToken  # noqa: PLC0415
+    from rest_framework.test import APIClient  # noqa: PLC0415
+
+    client = APIClient(HTTP_HOST="127.0.0.1")
+    client.credentials(HTTP_AUTHORIZATION="Token " + AuthToken.objects.create(
+        user=user, expiry=None)[1])
+    return client

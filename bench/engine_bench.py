@@ -23,12 +23,9 @@ import psutil  # noqa: E402
 import redis  # noqa: E402
 from celery import chain  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 
 from apps.executions.models import TERMINAL_EXECUTION, Execution, StepRun  # noqa: E402
 from apps.executions.services import execution_start  # noqa: E402
-from apps.runtime import services as runtime_services  # noqa: E402
 from apps.workflows import services as workflow_services  # noqa: E402
 from bench import raw_celery  # noqa: E402
 from worker.sandbox import Sandbox  # noqa: E402
@@ -70,10 +67,7 @@ def main() -> None:
     parser.add_argument("--chain", type=int, default=200)
     parser.add_argument("--concurrent", type=int, default=200)
     args = parser.parse_args()
-    call_command("migrate", verbosity=0)
-    user = get_user_model().objects.create_user(username=f"bench-{uuid.uuid4().hex[:6]}")
-    runtime_services.runtime_setting_set(owner=user, key="max_concurrent_executions",
-                                         value=10000)
+    user = common.bench_user(max_concurrent=10000)
     rows: list[tuple[str, str, str]] = []
     engine = start_worker("config", "engine", ["-Q", settings.CELERY_TASK_DEFAULT_QUEUE])
     raw = start_worker("bench.raw_celery", "raw", ["-Q", os.environ["RAW_QUEUE"]])

@@ -12,14 +12,9 @@ import argparse
 import resource
 import statistics
 import time
-import uuid
 
 import common  # sets Django up: before any app import
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from knox.models import AuthToken  # noqa: E402
-from rest_framework.test import APIClient  # noqa: E402
 
 from apps.executions.services.retention import purge_old_executions  # noqa: E402
 from apps.workflows import services as workflow_services  # noqa: E402
@@ -72,14 +67,11 @@ def main() -> None:
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database (this measures PostgreSQL).")
-    call_command("migrate", verbosity=0)
-    user = get_user_model().objects.create_user(username=f"bench-{uuid.uuid4().hex[:6]}")
+    user = common.bench_user()
     workflow = workflow_services.workflow_create(owner=user, definition=chain(STEPS),
                                                  slug="twenty")
     load_runs(user, workflow, args.runs, days_ago=0)
-    client = APIClient(HTTP_HOST="127.0.0.1")
-    client.credentials(HTTP_AUTHORIZATION="Token " + AuthToken.objects.create(
-        user=user, expiry=None)[1])
+    client = common.token_client(user)
     rows: list[tuple[str, str, str]] = []
     for runs in (100, 1000):
         url = f"/api/v1/workflows/{workflow.pk}/metrics/?runs={runs}"

@@ -24,14 +24,11 @@ stop = common.stop
 import redis.asyncio as aioredis  # noqa: E402
 import websockets  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from knox.models import AuthToken  # noqa: E402
 
 from apps.executions import events  # noqa: E402
 from apps.executions.models import Execution, StepRun  # noqa: E402
 from apps.executions.services import execution_start  # noqa: E402
-from apps.runtime import services as runtime_services  # noqa: E402
 from apps.workflows import services as workflow_services  # noqa: E402
 
 
@@ -129,10 +126,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--lines", type=int, default=50_000)
     args = parser.parse_args()
-    call_command("migrate", verbosity=0)
-    user = get_user_model().objects.create_user(username=f"bench-{uuid.uuid4().hex[:6]}")
-    runtime_services.runtime_setting_set(owner=user, key="max_concurrent_executions",
-                                         value=1000)
+    user = common.bench_user(max_concurrent=1000)
     token = AuthToken.objects.create(user=user, expiry=None)[1]
     wf = workflow_services.workflow_create(owner=user, slug="chatty", definition={
         "name": "chatty", "nodes": [{"id": "p", "type": "python", "data": {
