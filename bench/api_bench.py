@@ -69,7 +69,10 @@ def main() -> None:
     assert first.status_code == 200, first.content
     deep_url = first.json()["next"]
     for _ in range(200):  # follow cursors 200 pages down: ~10,000 rows in
-        deep_url = client.get(deep_url).json()["next"]
+        following = client.get(deep_url).json()["next"]
+        if following is None:
+            break
+        deep_url = following
     rows: list[tuple[str, str, str]] = []
     for label, call in [
         ("history, status+workflow, first page", lambda: client.get("/api/v1/executions/",
