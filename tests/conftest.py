@@ -12,6 +12,12 @@ from tests.factories import make_user
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
+    """Browser tests last: Playwright's sync API keeps an event loop running in the main
+    thread for the rest of the session, and tests that call asyncio.run() cannot follow."""
+    items.sort(key=lambda item: item.nodeid.startswith("tests/web/"))
+
+
 def pytest_configure(config):  # type: ignore[no-untyped-def]
     """Retry the between-tests flush when it deadlocks: PostgreSQL's multi-table TRUNCATE can
     deadlock with the real worker's sweeper reading the same tables (a join) at that moment;

@@ -31,6 +31,7 @@ def database_url_for_tests() -> str:
 
 def _test_env() -> dict[str, str]:
     env = dict(os.environ)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests' own process only
     env.update({
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": database_url_for_tests(),

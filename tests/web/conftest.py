@@ -4,14 +4,16 @@ test body's own ORM calls are allowed explicitly (they never run inside that loo
 
 from __future__ import annotations
 
-import os
 import shutil
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 PASSWORD = "pw-for-browser-tests-1"
+
+
+@pytest.fixture(autouse=True)
+def _orm_beside_playwrights_loop(monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
