@@ -4,6 +4,7 @@ test body's own ORM calls are allowed explicitly (they never run inside that loo
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
@@ -11,9 +12,13 @@ import pytest
 PASSWORD = "pw-for-browser-tests-1"
 
 
-@pytest.fixture(autouse=True)
-def _orm_beside_playwrights_loop(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+@pytest.fixture(scope="session", autouse=True)
+def _orm_beside_playwrights_loop():  # type: ignore[no-untyped-def]
+    # From the first browser test to the end of the session (the database flush after each
+    # test runs while Playwright's loop is still up); never passed to subprocesses.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture(scope="session")
