@@ -6,6 +6,7 @@ from pathlib import Path
 
 from config.settings.envcheck import (
     read_bool,
+    read_choice,
     read_database,
     read_int,
     read_list,
@@ -208,12 +209,19 @@ SPECTACULAR_SETTINGS = {
 
 FLOWER_URL = read_str("FLOWER_URL", "http://127.0.0.1:5555/")
 
+# LOG_FORMAT=json: one JSON object per line from web and worker, for log collectors.
+LOG_FORMAT = read_choice("LOG_FORMAT", "plain", ("plain", "json"))
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT == "plain"  # json: the worker keeps ours
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "pythonjsonlogger.json.JsonFormatter",
+                 "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+                 "rename_fields": {"asctime": "time", "levelname": "level",
+                                   "name": "logger", "process": "pid"}},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": read_str("LOG_LEVEL", "INFO")},
 }

@@ -21,6 +21,13 @@ def read_str(name: str, default: str | None = None) -> str:
     return value
 
 
+def read_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = read_str(name, default)
+    if value not in choices:
+        raise _fail(name, f"must be one of {', '.join(choices)}, not {value!r}", choices[0])
+    return value
+
+
 def read_bool(name: str, default: bool) -> bool:
     raw = env.str(name, default="")
     if raw == "":

@@ -52,3 +52,20 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         "ALLOWED_HOSTS": "runtime.example.com",
     }, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_json_logs_on_request(tmp_path):
+    import json
+    import sys
+
+    code = ("import django, logging; django.setup(); "
+            "logging.getLogger('apps.demo').warning('hello %s', 'world')")
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+           "LOG_FORMAT": "json", "VAR_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    line = json.loads(result.stderr.strip().splitlines()[-1])
+    assert line["message"] == "hello world" and line["level"] == "WARNING"
+    assert line["logger"] == "apps.demo" and "time" in line and "pid" in line
+    bad = run_manage({"LOG_FORMAT": "xml"}, "check")
+    assert bad.returncode == 2 and "LOG_FORMAT must be one of plain, json" in bad.stderr + bad.stdout
