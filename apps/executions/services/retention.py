@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.executions.models import (
@@ -37,16 +37,31 @@ def _cutoffs(now: Any, days: int | None) -> dict[int, Any]:
                 "pk", flat=True)}
 
 
+def _delete_rows(model: Any, column: str, keys: list[Any]) -> int:
+    """A plain DELETE: everything that points at these rows is gone already, so Django's
+    collector (which loads every row as an object first) would only cost time."""
+    placeholders = ", ".join(["%s"] * len(keys))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {model._meta.db_table} "  # noqa: S608 - our names
+                       f"WHERE {column} IN ({placeholders})", keys)
+        return cursor.rowcount
+
+
 def _delete_batch(ids: list[Any]) -> int:
+    keys = [Execution._meta.pk.get_db_prep_value(pk, connection) for pk in ids]
     with transaction.atomic():
-        LogLine.objects.filter(execution_id__in=ids).delete()
-        ExecutionEvent.objects.filter(execution_id__in=ids).delete()
-        StepAttempt.objects.filter(step_run__execution_id__in=ids).delete()
+        _delete_rows(LogLine, "execution_id", keys)
+        _delete_rows(ExecutionEvent, "execution_id", keys)
+        step_ids = list(StepRun.objects.filter(execution_id__in=ids).values_list("pk",
+                                                                                flat=True))
+        if step_ids:
+            _delete_rows(StepAttempt, "step_run_id", step_ids)
         StepRun.objects.filter(child_execution_id__in=ids).update(child_execution=None)
-        StepRun.objects.filter(execution_id__in=ids).delete()
+        _delete_rows(StepRun, "execution_id", keys)
         Execution.objects.filter(rerun_of_id__in=ids).update(rerun_of=None)
-        deleted, _ = Execution.objects.filter(pk__in=ids).delete()
-    return deleted
+        # Leaves only (no children), every reference cleared: a constraint error here
+        # would roll the batch back rather than lose anything.
+        return _delete_rows(Execution, "id", keys)
 
 
 def purge_old_executions(*, days: int | None = None, owner_id: int | None = None,
