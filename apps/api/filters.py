@@ -3,18 +3,18 @@ OpenAPI schema by drf-spectacular; bad values answer 400 with the field)."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet, Value
+from django.db.models import QuerySet, Value
 from django.db.models.functions import Coalesce
 from django_filters.fields import IsoDateTimeField
 from rest_framework.filters import OrderingFilter
 
 from apps.executions.models import Execution, LogLine
+from apps.executions.selectors import execution_search
 
 
 class UTCDateTimeField(IsoDateTimeField):
@@ -56,18 +56,7 @@ class ExecutionFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset: QuerySet[Execution], name: str,
                       value: str) -> QuerySet[Execution]:
-        value = value.strip()
-        if not value:
-            return queryset
-        try:
-            return queryset.filter(pk=uuid.UUID(value))
-        except ValueError:
-            pass
-        condition = Q(workflow__name__icontains=value) | Q(workflow__slug__icontains=value)
-        hex_part = value.replace("-", "").lower()
-        if 4 <= len(hex_part) <= 32 and all(c in "0123456789abcdef" for c in hex_part):
-            condition |= Q(id__startswith=value.lower())
-        return queryset.filter(condition)
+        return execution_search(queryset, value)
 
 
 class LogFilter(django_filters.FilterSet):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.common.exceptions import ApplicationError
 from apps.executions.models import Execution
+from apps.executions.selectors import execution_search
 from apps.executions.services import execution_rerun
 from apps.runtime import services as runtime_services
 from apps.runtime.models import Connection, EnvVar
@@ -125,10 +126,7 @@ def history(request: HttpRequest) -> HttpResponse:
     if workflow_id.isdigit():
         query = query.filter(workflow_id=int(workflow_id))
     search = request.GET.get("q", "").strip()
-    if search:
-        query = query.filter(workflow__name__icontains=search) | query.filter(
-            id__startswith=search.lower()) if len(search) >= 4 else query.filter(
-            workflow__name__icontains=search)
+    query = execution_search(query, search)
     oldest_first = request.GET.get("sort") == "oldest"
     before = _parse_time(request.GET.get("before"))
     after = _parse_time(request.GET.get("after"))
