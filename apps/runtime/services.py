@@ -34,6 +34,22 @@ def runtime_setting_set(*, owner: AbstractBaseUser, key: str, value: Any) -> Run
     return setting
 
 
+def runtime_settings_update(*, owner: AbstractBaseUser, changes: dict[str, Any]) -> None:
+    """Set several parameters, all or nothing; every invalid one is named in `fields`."""
+    fields: dict[str, Any] = {}
+    with transaction.atomic():
+        for key, value in changes.items():
+            try:
+                runtime_setting_set(owner=owner, key=key, value=value)
+            except ApplicationError as error:
+                fields[key] = error.fields.get(key) or error.message
+        if fields:
+            transaction.set_rollback(True)
+    if fields:
+        raise ApplicationError("Some settings are not valid; nothing was changed.",
+                               code="invalid_setting", fields=fields)
+
+
 @transaction.atomic
 def env_var_upsert(*, owner: AbstractBaseUser, name: str, value: str | None,
                    is_secret: bool = False) -> EnvVar:

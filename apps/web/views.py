@@ -212,21 +212,18 @@ def _apply_settings(request: HttpRequest) -> None:
     form = request.POST.get("form")
     owner = request.user
     if form == "settings":
+        changes: dict[str, Any] = {}
         for key, param in PARAMS.items():
-            kind = _kind(param.default)
-            raw = request.POST.get(key, "")
+            kind, raw = _kind(param.default), request.POST.get(key, "")
             if kind == "bool":
-                value: Any = raw == "on"
+                changes[key] = raw == "on"
             elif kind == "int":
-                try:
-                    value = int(raw)
-                except ValueError:
-                    raise ApplicationError("Not saved.", fields={key: "a whole number"}) from None
+                changes[key] = int(raw) if raw.strip().lstrip("-").isdigit() else raw
             elif kind == "list":
-                value = [h.strip() for h in raw.split(",") if h.strip()]
+                changes[key] = [h.strip() for h in raw.split(",") if h.strip()]
             else:
-                value = raw.strip()
-            runtime_services.runtime_setting_set(owner=owner, key=key, value=value)
+                changes[key] = raw.strip()
+        runtime_services.runtime_settings_update(owner=owner, changes=changes)
     elif form == "env":
         if request.POST.get("delete"):
             EnvVar.objects.filter(owner=owner, pk=request.POST["delete"]).delete()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -40,18 +39,7 @@ class SettingsView(APIView):
                    responses={200: s.SettingSerializer(many=True), **error_responses(400)})
     def patch(self, request: Request) -> Response:
         changes = valid(s.SettingsPatchSerializer, request.data)
-        fields: dict[str, Any] = {}
-        with transaction.atomic():
-            for key, value in changes.items():
-                try:
-                    services.runtime_setting_set(owner=request.user, key=key, value=value)
-                except ApplicationError as error:
-                    fields[key] = error.fields.get(key) or error.message
-            if fields:
-                transaction.set_rollback(True)
-        if fields:
-            raise ApplicationError("Some settings are not valid; nothing was changed.",
-                                   code="invalid_setting", fields=fields)
+        services.runtime_settings_update(owner=request.user, changes=changes)
         return Response(_settings_list(request.user))
 
 
