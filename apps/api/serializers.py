@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.validators import RegexValidator
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -19,9 +18,6 @@ from apps.runtime.params import PARAMS
 from apps.runtime.services import CONNECTION_NAME, ENV_NAME
 from apps.workflows.models import Compilation, InputPreset, Workflow
 from apps.workflows.services import compilation_as_dict
-
-JSON_ANY = OpenApiTypes.ANY
-
 
 # --- compilation -----------------------------------------------------------------------------
 
@@ -319,7 +315,7 @@ for _key, _param in PARAMS.items():  # documented one by one in the schema
 
 
 class EnvVarSerializer(serializers.ModelSerializer):
-    value = serializers.CharField(write_only=False, required=False, allow_blank=True,
+    value = serializers.CharField(required=False, allow_blank=True,
                                   max_length=65_536, trim_whitespace=False,
                                   help_text="Write-only when is_secret: read back as ••••••.")
 
