@@ -16,6 +16,7 @@ import psutil
 from django.conf import settings
 from django.db import connection
 
+from apps.common.stack import free_port, private_redis_command, redis_reachable
 from tests.conftest import ROOT
 
 
@@ -108,10 +109,11 @@ class WorkerProcess:
 class DaphneProcess:
     """daphne config.asgi:application on a free loopback port."""
 
-    def __init__(self, log_dir: Path) -> None:
+    def __init__(self, log_dir: Path, env: dict[str, str] | None = None) -> None:
         self.log_path = log_dir / "daphne.log"
         self.proc: subprocess.Popen[bytes] | None = None
         self.port = 0
+        self.extra_env = env or {}
 
     @property
     def url(self) -> str:
@@ -122,8 +124,7 @@ class DaphneProcess:
             with socket.socket() as probe:
                 probe.bind(("127.0.0.1", 0))
                 self.port = probe.getsockname()[1]
-        env = _test_env()
-        env["STREAM_CATCH_UP_S"] = "1"
+        env = {**_test_env(), "STREAM_CATCH_UP_S": "1", **self.extra_env}
         self.log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
@@ -148,3 +149,30 @@ class DaphneProcess:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=10)
         self.log.close()
+
+
+class PrivateRedis:
+    """A redis-server of the test's own, with nothing on disk, to stop and start at will."""
+
+    def __init__(self, directory: Path) -> None:
+        self.port = free_port()
+        self.command = private_redis_command(directory, self.port)
+        self.command[self.command.index("--appendonly") + 1] = "no"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(self.command, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while not redis_reachable(self.url):
+            assert time.monotonic() < deadline, "private redis did not start"
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        assert self.proc is not None
+        self.proc.kill()
+        self.proc.wait(timeout=10)

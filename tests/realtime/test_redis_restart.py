@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
-import time
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -14,38 +12,13 @@ from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
 from django.test import override_settings
 
-from apps.common.stack import free_port, private_redis_command, redis_reachable
 from apps.realtime import broadcast
 from config.asgi import application
 from tests.factories import make_execution
 from tests.realtime.conftest import ORIGIN, emit, token_header
+from tests.workers import PrivateRedis
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio, pytest.mark.slow]
-
-
-class PrivateRedis:
-    def __init__(self, directory) -> None:  # type: ignore[no-untyped-def]
-        self.port = free_port()
-        self.command = private_redis_command(directory, self.port)
-        self.command[self.command.index("--appendonly") + 1] = "no"
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(self.command, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while not redis_reachable(self.url):
-            assert time.monotonic() < deadline, "private redis did not start"
-            time.sleep(0.05)
-
-    def kill(self) -> None:
-        assert self.proc is not None
-        self.proc.kill()
-        self.proc.wait(timeout=10)
 
 
 @pytest.fixture
