@@ -40,6 +40,10 @@ class Handler(BaseHTTPRequestHandler):
             self.send_response(302)
             self.send_header("Location", "http://127.0.0.1:1/private")
             self.end_headers()
+        elif parts.path == "/redirect":
+            self.send_response(302)
+            self.send_header("Location", parse_qs(parts.query)["to"][0])
+            self.end_headers()
         elif parts.path == "/orders":
             self._reply(200, [{"amount": 40}, {"amount": 80}])
         else:

@@ -1,8 +1,11 @@
 """`http` steps: httpx with an SSRF guard, credentials from named connections, size caps.
 
 Every destination, including each redirect hop, is resolved first and refused when any of its
-addresses is loopback, private, link-local, multicast or reserved, unless the owner's settings
-allow that host. The refusal happens before any connection is attempted.
+addresses is not globally routable (loopback, private, link-local, shared, reserved, also when
+wrapped in IPv6) or multicast, unless the owner's settings allow that host. The refusal
+happens before any connection is attempted, and the connection goes to the address that was
+checked (Host header and TLS SNI keep the name): a DNS answer that changes between the check
+and the connect (rebinding) cannot redirect it.
 """
 
 from __future__ import annotations
@@ -43,8 +46,9 @@ def _refused(reason: str) -> HttpStepError:
                          "'HTTP hosts allowed' if it is yours.")
 
 
-def check_destination(url: str, policy: HttpPolicy) -> None:
-    """Refuse a URL whose scheme or resolved address is not allowed; never connects."""
+def check_destination(url: str, policy: HttpPolicy) -> str | None:
+    """Refuse a URL whose scheme or resolved address is not allowed; never connects. Returns
+    the checked address to connect to, or None when the host is allowed by name."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise _refused(f"scheme {parts.scheme or '(none)'!r} (only http and https)")
@@ -53,7 +57,7 @@ def check_destination(url: str, policy: HttpPolicy) -> None:
         raise _refused("the URL has no host")
     normalised = host.rstrip(".").lower()
     if normalised in policy.allowed_hosts:
-        return
+        return None
     try:
         infos = socket.getaddrinfo(normalised, parts.port or (443 if parts.scheme == "https"
                                                                 else 80),
@@ -62,14 +66,43 @@ def check_destination(url: str, policy: HttpPolicy) -> None:
         raise HttpStepError("connection_failure", f"cannot resolve host {host!r}: {exc}",
                             "Check the host name in the URL.") from None
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-            address = address.ipv4_mapped
+        address = _embedded_ipv4(ipaddress.ip_address(info[4][0].split("%", 1)[0]))
         if str(address) in policy.allowed_hosts:
             continue
-        if (address.is_loopback or address.is_private or address.is_link_local
-                or address.is_multicast or address.is_reserved or address.is_unspecified):
+        if not address.is_global or address.is_multicast:
             raise _refused(f"{host} resolves to {address}, a non-public address")
+    return infos[0][4][0]
+
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _embedded_ipv4(address: ipaddress.IPv4Address | ipaddress.IPv6Address
+                   ) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    """The IPv4 address an IPv6 one carries (mapped, 6to4, NAT64), which is what is reached."""
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped:
+            return address.ipv4_mapped
+        if address.sixtofour:
+            return address.sixtofour
+        if address in _NAT64:
+            return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return address
+
+
+def pinned(url: str, address: str | None) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """The URL aimed at the checked address, the Host header and the TLS name that keep the
+    request what the user wrote."""
+    parts = urlsplit(url)
+    if address is None or parts.hostname == address:
+        return url, {}, {}
+    literal = f"[{address}]" if ":" in address else address
+    userinfo = parts.netloc.rpartition("@")[0]
+    netloc = (f"{userinfo}@" if userinfo else "") + literal + (
+        f":{parts.port}" if parts.port else "")
+    host_header = parts.netloc.rpartition("@")[2]
+    extensions = {"sni_hostname": parts.hostname} if parts.scheme == "https" else {}
+    return parts._replace(netloc=netloc).geturl(), {"Host": host_header}, extensions
 
 
 def _auth_headers(kind: str | None, secret: Any) -> dict[str, str]:
@@ -106,9 +139,10 @@ def perform(request: dict[str, Any], *, policy: HttpPolicy, connection_kind: str
     params = {str(k): str(v) for k, v in (request.get("query") or {}).items()}
     with httpx.Client(timeout=policy.timeout_s, follow_redirects=False, trust_env=False) as client:
         for _ in range(MAX_REDIRECTS + 1):
-            check_destination(url, policy)
+            target, host, extensions = pinned(url, check_destination(url, policy))
             try:
-                response = _send(client, method, url, headers, params, content)
+                response = _send(client, method, target, headers | host, params, content,
+                                 extensions)
             except httpx.TimeoutException:
                 raise HttpStepError("step_timeout", f"{method} {url} timed out after "
                                     f"{policy.timeout_s:g} s",
@@ -141,9 +175,10 @@ def perform(request: dict[str, Any], *, policy: HttpPolicy, connection_kind: str
 
 
 def _send(client: httpx.Client, method: str, url: str, headers: dict[str, str],
-          params: dict[str, str], content: bytes | None) -> dict[str, Any]:
+          params: dict[str, str], content: bytes | None,
+          extensions: dict[str, Any]) -> dict[str, Any]:
     with client.stream(method, url, headers=headers, params=params or None,
-                       content=content) as response:
+                       content=content, extensions=extensions or None) as response:
         chunks: list[bytes] = []
         size = 0
         for chunk in response.iter_bytes():

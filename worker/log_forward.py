@@ -12,7 +12,7 @@ import httpx
 
 from apps.executions.models import Execution, LogLine
 from apps.runtime.selectors import runtime_config_get
-from worker.http_step import HttpPolicy, HttpStepError, check_destination
+from worker.http_step import HttpPolicy, HttpStepError, check_destination, pinned
 
 logger = logging.getLogger(__name__)
 TIMEOUT_S = 5.0
@@ -36,8 +36,8 @@ def forward(execution_id: Any, first_seq: int, last_seq: int) -> int:
     if not lines:
         return 0
     try:  # the same guard as http steps: no private addresses unless the owner allows them
-        check_destination(url, HttpPolicy(allowed_hosts=frozenset(
-            config["http_allowed_hosts"]), timeout_s=TIMEOUT_S))
+        target, host, extensions = pinned(url, check_destination(url, HttpPolicy(
+            allowed_hosts=frozenset(config["http_allowed_hosts"]), timeout_s=TIMEOUT_S)))
     except HttpStepError as error:
         logger.warning("log forwarding for %s refused: %s", execution_id, error.message)
         return 0
@@ -49,8 +49,9 @@ def forward(execution_id: Any, first_seq: int, last_seq: int) -> int:
                    "message": line.message} for line in lines],
     }
     try:
-        response = httpx.post(url, json=body, timeout=TIMEOUT_S, follow_redirects=False,
-                              headers={"User-Agent": "runtime-engine-log-forwarder"})
+        with httpx.Client(timeout=TIMEOUT_S, follow_redirects=False, trust_env=False) as client:
+            response = client.post(target, json=body, extensions=extensions or None,
+                                   headers={"User-Agent": "runtime-engine-log-forwarder", **host})
     except httpx.HTTPError as error:
         raise ForwardFailed(f"{type(error).__name__}: {error}") from None
     if response.status_code >= 300:

@@ -1,4 +1,6 @@
-"""Replace known secret values by a mask wherever text or JSON leaves a step."""
+"""Replace known secret values by a mask wherever text or JSON leaves a step; the same pass
+escapes what the database cannot hold (NUL, unpaired surrogates), so hostile output is
+stored as readable escapes instead of failing the write."""
 
 from __future__ import annotations
 
@@ -6,6 +8,8 @@ import base64
 import urllib.parse
 from collections.abc import Iterable
 from typing import Any
+
+from apps.common.jsontext import escape_unstorable
 
 MASK = "••••••"
 _MIN_SECRET_LENGTH = 4  # shorter values would mask ordinary words
@@ -29,13 +33,11 @@ def mask_text(text: str, variants: list[str]) -> str:
     for variant in variants:
         if variant in text:
             text = text.replace(variant, MASK)
-    return text
+    return escape_unstorable(text)
 
 
 def mask_value(value: Any, variants: list[str]) -> Any:
     """Mask secrets inside any JSON value (keys and strings)."""
-    if not variants:
-        return value
     if isinstance(value, str):
         return mask_text(value, variants)
     if isinstance(value, list):

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.common.exceptions import ApplicationError
+from apps.common.jsontext import loads_storable
 from apps.executions.models import Execution
 from apps.executions.selectors import execution_search
 from apps.executions.services import execution_rerun
@@ -49,7 +50,7 @@ def workflow_new(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            definition = json.loads(text)
+            definition = loads_storable(text)
         except ValueError as exc:
             error = f"Not valid JSON: {exc}"
         else:

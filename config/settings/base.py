@@ -173,7 +173,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer",
                                  "rest_framework.renderers.BrowsableAPIRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser",
+    "DEFAULT_PARSER_CLASSES": ["apps.api.parsers.SafeJSONParser",
                                "rest_framework.parsers.MultiPartParser",
                                "rest_framework.parsers.FormParser"],
     "EXCEPTION_HANDLER": "apps.api.errors.api_exception_handler",

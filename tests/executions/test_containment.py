@@ -56,6 +56,7 @@ def test_user_code_sees_no_worker_environment_files_or_network(worker, user):
         "    return {\n"
         "        'env': sorted(os.environ),\n"
         "        'proc1': probe(lambda: open('/proc/1/environ').read()[:20]),\n"
+        "        'self_environ': probe(lambda: open('/proc/self/environ').read()),\n"
         "        'parent': probe(lambda: open(f'/proc/{os.getppid()}/environ').read()[:20]),\n"
         f"        'settings': probe(lambda: open({str(settings.BASE_DIR / 'config/settings/base.py')!r}).read()[:5]),\n"
         f"        'db': probe(lambda: open({str(connection.settings_dict['NAME'])!r}, 'rb').read(5)),\n"
@@ -69,6 +70,8 @@ def test_user_code_sees_no_worker_environment_files_or_network(worker, user):
     assert not {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"} & set(
         seen["env"])
     assert seen["proc1"] in ("PermissionError", "FileNotFoundError")
+    assert not any(name in seen["self_environ"] for name in (
+        "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "FERNET", "DJANGO"))
     assert seen["parent"] in ("PermissionError", "FileNotFoundError")
     assert seen["settings"] in ("FileNotFoundError", "PermissionError")
     assert seen["db"] in ("FileNotFoundError", "PermissionError", "IsADirectoryError")
@@ -154,3 +157,20 @@ def _redis_text() -> str:
         elif kind == b"set":
             chunks.append(repr(client.smembers(key)))
     return "\n".join(chunks)
+
+
+def test_text_the_database_cannot_hold_is_escaped_not_fatal(worker, user):
+    """NUL characters and lone surrogates from user code (prints, logs, output, errors)."""
+    code = ("import logging\n\ndef run(inputs, ctx):\n    print('nul\\x00here')\n"
+            "    ctx.log.info('lone \\ud800 surrogate')\n"
+            "    logging.getLogger('x').warning('bad \\x00 \\udfff')\n"
+            "    return {'k\\x00': 'v\\x00', 'lone': '\\ud83d'}\n")
+    execution = finished(start(user, single(code)))
+    assert execution.status == "succeeded", steps_by_id(execution)["s"].error
+    assert execution.output == {"k\\u0000": "v\\u0000", "lone": "\\ud83d"}
+    messages = list(execution.log_lines.order_by("seq").values_list("message", flat=True))
+    assert messages == ["nul\\u0000here", "lone \\ud800 surrogate", "bad \\u0000 \\udfff"]
+    failing = "def run(inputs, ctx):\n    raise ValueError('broken \\x00 \\ud800')\n"
+    execution = finished(start(user, single(failing)))
+    error = steps_by_id(execution)["s"].error
+    assert error["type"] == "code_error" and "broken \\u0000 \\ud800" in error["message"]
