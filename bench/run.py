@@ -1,5 +1,6 @@
-"""`make bench`: every benchmark in turn, each printing its table. The API benchmark needs
-PostgreSQL (DATABASE_URL); the others use it when set, else a fresh SQLite file each."""
+"""`make bench`: every benchmark in turn, each printing its table. The API and insights
+benchmarks and the 10-minute soak need PostgreSQL (DATABASE_URL); the others use it when set,
+else a fresh SQLite file each."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BENCHES = ["compile_bench.py", "engine_bench.py", "stream_bench.py", "api_bench.py",
-           "insights_bench.py"]
-POSTGRES_ONLY = {"api_bench.py", "insights_bench.py"}
+           "insights_bench.py", "soak.py"]
+POSTGRES_ONLY = {"api_bench.py", "insights_bench.py", "soak.py"}
 
 
 def main() -> int:

@@ -25,7 +25,9 @@ async def follow_ws(base: str, execution_id: str, token: str,
                     "Authorization": f"Token {token}"}) as socket:
                 try:
                     async for message in socket:
-                        received.append(json.loads(message))
+                        event = json.loads(message)
+                        event["_received"] = time.time()  # for latency figures (bench/soak)
+                        received.append(event)
                 except websockets.ConnectionClosed:
                     pass
                 if socket.close_code == 4000:

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from collections import defaultdict
 from typing import Any
+
+from django.db import connection
 
 from apps.executions.models import Execution, StepAttempt, StepRun
 from apps.executions.services.artifacts import artifact_for
@@ -21,11 +24,11 @@ MAX_RUNS = 1000
 
 
 def percentile(values: list[float], fraction: float) -> float | None:
-    """Nearest-rank percentile; None for no values."""
+    """Nearest-rank percentile (PostgreSQL's percentile_disc); None for no values."""
     if not values:
         return None
     ordered = sorted(values)
-    index = max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))
+    index = max(0, min(len(ordered) - 1, math.ceil(fraction * len(ordered)) - 1))
     return round(ordered[index], 1)
 
 
@@ -99,40 +102,23 @@ def workflow_trends(*, workflow: Workflow, runs: int = RECENT_RUNS) -> dict[str,
                   .values("id", "status", "duration_ms", "created_at", "compilation_id")[:runs])
     finished = [r for r in recent if r["status"] in ("succeeded", "failed", "cancelled")]
     durations = [r["duration_ms"] for r in finished if r["duration_ms"] is not None]
-    order = {r["id"]: i for i, r in enumerate(recent)}  # 0 = newest
-    per_step: dict[str, dict[str, Any]] = defaultdict(
-        lambda: {"durations": [], "failures": 0, "runs": 0, "peaks": [], "retried": 0,
-                 "newer": [], "older": []})
-    half = len(recent) / 2
-    for step in StepRun.objects.filter(execution_id__in=list(order)).values_list(
-            "execution_id", "step_id", "status", "duration_ms", "attempts", "metrics"):
-        execution_id, step_id, status, duration, attempts, metrics = step
-        entry = per_step[step_id]
-        if status in ("succeeded", "failed"):
-            entry["runs"] += 1
-            entry["retried"] += attempts > 1
-        entry["failures"] += status == "failed"
-        if duration is not None and status == "succeeded":
-            entry["durations"].append(duration)
-            entry["newer" if order[execution_id] < half else "older"].append(duration)
-        peak = (metrics or {}).get("peak_rss_mb")
-        if isinstance(peak, int | float):
-            entry["peaks"].append(peak)
+    per_step = (_step_stats_sql(workflow, len(recent)) if connection.vendor == "postgresql"
+                else _step_stats(recent))
     module = artifact_for(Execution.objects.get(pk=recent[0]["id"])) if recent else None
     config = runtime_config_get(owner=workflow.owner_id)
     steps = []
     for step_id, entry in sorted(per_step.items()):
         spec = module.STEPS.get(step_id, {}) if module else {}
-        newer, older = percentile(entry["newer"], .5), percentile(entry["older"], .5)
+        newer, older = entry["newer_p50"], entry["older_p50"]
         steps.append({
             "step_id": step_id, "type": spec.get("type"), "runs": entry["runs"],
             "failures": entry["failures"],
             "failure_rate": round(entry["failures"] / entry["runs"], 3) if entry["runs"] else None,
             "retry_rate": round(entry["retried"] / entry["runs"], 3) if entry["runs"] else None,
-            "p50_ms": percentile(entry["durations"], 0.5),
-            "p95_ms": percentile(entry["durations"], 0.95),
+            "p50_ms": entry["p50_ms"],
+            "p95_ms": entry["p95_ms"],
             "trend": round(newer / older, 2) if newer and older else None,
-            "peak_rss_mb": max(entry["peaks"]) if entry["peaks"] else None,
+            "peak_rss_mb": entry["peak_rss_mb"],
             "memory_limit_mb": spec.get("memory_limit_mb") or config["default_memory_limit_mb"],
             "timeout_seconds": spec.get("timeout_seconds") or config["default_timeout_seconds"],
         })
@@ -151,6 +137,79 @@ def workflow_trends(*, workflow: Workflow, runs: int = RECENT_RUNS) -> dict[str,
     }
     trends["recommendations"] = recommendations(module, trends) if module else []
     return trends
+
+
+def _step_stats(recent: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per-step figures over the given runs, computed here (SQLite)."""
+    order = {r["id"]: i for i, r in enumerate(recent)}  # 0 = newest
+    half = len(recent) / 2
+    raw: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {"durations": [], "failures": 0, "runs": 0, "peaks": [], "retried": 0,
+                 "newer": [], "older": []})
+    for step in StepRun.objects.filter(execution_id__in=list(order)).values_list(
+            "execution_id", "step_id", "status", "duration_ms", "attempts",
+            "metrics__peak_rss_mb"):
+        execution_id, step_id, status, duration, attempts, peak = step
+        entry = raw[step_id]
+        if status in ("succeeded", "failed"):
+            entry["runs"] += 1
+            entry["retried"] += attempts > 1
+        entry["failures"] += status == "failed"
+        if duration is not None and status == "succeeded":
+            entry["durations"].append(duration)
+            entry["newer" if order[execution_id] < half else "older"].append(duration)
+        if isinstance(peak, int | float) and not isinstance(peak, bool):
+            entry["peaks"].append(peak)
+    return {step_id: {
+        "runs": e["runs"], "failures": e["failures"], "retried": e["retried"],
+        "p50_ms": percentile(e["durations"], .5), "p95_ms": percentile(e["durations"], .95),
+        "newer_p50": percentile(e["newer"], .5), "older_p50": percentile(e["older"], .5),
+        "peak_rss_mb": max(e["peaks"]) if e["peaks"] else None,
+    } for step_id, e in raw.items()}
+
+
+_STEP_STATS_SQL = """
+WITH recent AS (
+    SELECT id, row_number() OVER (ORDER BY created_at DESC) - 1 AS age
+    FROM executions_execution
+    WHERE workflow_id = %(workflow)s AND parent_id IS NULL
+    ORDER BY created_at DESC LIMIT %(runs)s
+), steps AS (
+    SELECT s.step_id, s.status, s.attempts, s.duration_ms, r.age < %(half)s AS newer,
+           CASE WHEN jsonb_typeof(s.metrics -> 'peak_rss_mb') = 'number'
+                THEN (s.metrics ->> 'peak_rss_mb')::float8 END AS peak,
+           s.status = 'succeeded' AND s.duration_ms IS NOT NULL AS timed
+    FROM executions_steprun s JOIN recent r ON r.id = s.execution_id
+)
+SELECT step_id,
+       count(*) FILTER (WHERE status IN ('succeeded', 'failed')),
+       count(*) FILTER (WHERE status = 'failed'),
+       count(*) FILTER (WHERE status IN ('succeeded', 'failed') AND attempts > 1),
+       percentile_disc(0.5) WITHIN GROUP (ORDER BY duration_ms) FILTER (WHERE timed),
+       percentile_disc(0.95) WITHIN GROUP (ORDER BY duration_ms) FILTER (WHERE timed),
+       percentile_disc(0.5) WITHIN GROUP (ORDER BY duration_ms) FILTER (WHERE timed AND newer),
+       percentile_disc(0.5) WITHIN GROUP (ORDER BY duration_ms)
+           FILTER (WHERE timed AND NOT newer),
+       max(peak)
+FROM steps GROUP BY step_id
+"""
+
+
+def _step_stats_sql(workflow: Workflow, runs: int) -> dict[str, dict[str, Any]]:
+    """The same figures in one PostgreSQL query: 20,000 step rows never reach Python."""
+    with connection.cursor() as cursor:
+        cursor.execute(_STEP_STATS_SQL, {"workflow": workflow.pk, "runs": runs,
+                                         "half": runs / 2})
+        rows = cursor.fetchall()
+
+    def rounded(value: float | None) -> float | None:
+        return None if value is None else round(value, 1)
+
+    return {step_id: {
+        "runs": runs_, "failures": failures, "retried": retried, "p50_ms": rounded(p50),
+        "p95_ms": rounded(p95), "newer_p50": rounded(newer), "older_p50": rounded(older),
+        "peak_rss_mb": peak if peak is None or peak % 1 else int(peak),
+    } for step_id, runs_, failures, retried, p50, p95, newer, older, peak in rows}
 
 
 # ---- recommendations ----------------------------------------------------------------------
