@@ -38,7 +38,8 @@ def worker_name() -> str:
 
 HEARTBEAT_S = 0.5
 LOG_FLUSH_S = 0.2
-LOG_FLUSH_LINES = 500
+LOG_FLUSH_LINES = 2000  # a full batch is written at once; otherwise every LOG_FLUSH_S
+LOG_BACKLOG_LINES = 50_000  # beyond this the reader writes itself (backpressure)
 LEVEL_RANK = {"debug": 10, "info": 20, "warning": 30, "error": 40}
 
 
@@ -60,7 +61,12 @@ class Deferred(Exception):  # noqa: N818 - control flow, not an error
 
 
 class LogBuffer:
-    """Batches a step's log lines: stored and published a few times a second, none lost."""
+    """Batches a step's log lines: stored and published a few times a second, none lost.
+
+    Reading the sandbox's output never waits for the database: the heartbeat thread writes
+    the batches (woken early when one is full), in order, one at a time. Only a backlog the
+    database cannot keep up with is written by the reader itself, which slows the printing
+    step down instead of growing memory."""
 
     def __init__(self, execution_id: Any, step_id: str, attempt: int, scope: RunScope,
                  min_level: str, forward: bool = False) -> None:
@@ -69,7 +75,10 @@ class LogBuffer:
         self.scope = scope
         self.min_rank = LEVEL_RANK.get(min_level, 20)
         self.lines: list[tuple[datetime, str, str]] = []
-        self.lock = threading.Lock()
+        self.lock = threading.Lock()  # guards self.lines
+        self.writing = threading.Lock()  # one batch written at a time, in order
+        self.wake = threading.Event()  # a full batch is waiting for the writer thread
+        self.background = False  # a writer thread (the heartbeat) is running
         self.last_flush = time.monotonic()
 
     def add(self, at: float, level: str, message: str) -> None:
@@ -79,19 +88,25 @@ class LogBuffer:
         stamp = datetime.fromtimestamp(at, tz=UTC)
         with self.lock:
             self.lines.append((stamp, level, self.scope.mask(message)))
-            due = len(self.lines) >= LOG_FLUSH_LINES
-        if due:
-            self.flush()
+            pending = len(self.lines)
+        if pending >= LOG_FLUSH_LINES:
+            if self.background and pending < LOG_BACKLOG_LINES:
+                self.wake.set()
+            else:
+                self.flush()
 
     def flush(self) -> None:
-        with self.lock:
-            lines, self.lines = self.lines, []
-            self.last_flush = time.monotonic()
-        if lines:
-            first = events.append_logs(self.execution_id, self.step_id, self.attempt, lines)
-            if self.forward:  # sent by another task: a slow endpoint never slows the step
-                transaction.on_commit(partial(dispatch.enqueue_log_forward, self.execution_id,
-                                              first, first + len(lines) - 1))
+        with self.writing:
+            with self.lock:
+                lines, self.lines = self.lines, []
+                self.last_flush = time.monotonic()
+            if lines:
+                first = events.append_logs(self.execution_id, self.step_id, self.attempt,
+                                           lines)
+                if self.forward:  # sent by another task: a slow endpoint never slows the step
+                    transaction.on_commit(partial(dispatch.enqueue_log_forward,
+                                                  self.execution_id, first,
+                                                  first + len(lines) - 1))
 
 
 class StepContext:
@@ -256,6 +271,7 @@ def _run_step(execution_id: str, step_id: str, *, inline: bool) -> str:
     # transform, condition, delay and workflow steps return within milliseconds.
     if claim.spec["type"] in ("python", "http"):
         heart.start()
+        logs.background = True
     ctx = StepContext(claim, scope, config, logs, control)
     module = artifact_for(execution)
     outcome = "succeeded"
@@ -263,10 +279,7 @@ def _run_step(execution_id: str, step_id: str, *, inline: bool) -> str:
         output = module.STEP_FUNCTIONS[step_id](ctx)
         output = scope.mask(output)
     except Deferred as deferred:
-        stop.set()
-        if heart.is_alive():
-            heart.join()
-        logs.flush()
+        _stop_heartbeat(heart, stop, logs)
         scheduling.step_defer(step_pk=claim.step.pk, token=claim.token,
                               wake_at=deferred.wake_at, lease_owner=deferred.lease_owner)
         if deferred.countdown is not None and deferred.countdown <= 300:
@@ -282,10 +295,7 @@ def _run_step(execution_id: str, step_id: str, *, inline: bool) -> str:
         logger.exception("step %s crashed the runner", step_id)
         output, outcome = None, "failed"
         error = {"type": "sandbox_error", "message": scope.mask(f"{type(exc).__name__}: {exc}")}
-    stop.set()
-    if heart.is_alive():
-        heart.join()
-    logs.flush()
+    _stop_heartbeat(heart, stop, logs)
     if control["state"] == "lost":
         return "lease lost"
     if control["state"] == "cancel" or (outcome == "failed" and error.get("type") == "cancelled"):
@@ -302,20 +312,39 @@ def _run_step(execution_id: str, step_id: str, *, inline: bool) -> str:
     return outcome
 
 
+def _stop_heartbeat(heart: threading.Thread, stop: threading.Event, logs: LogBuffer) -> None:
+    """Stop the heartbeat thread, then write what is left of the logs from this thread."""
+    stop.set()
+    logs.wake.set()
+    if heart.is_alive():
+        heart.join()
+    logs.background = False
+    logs.flush()
+
+
 def _heartbeat(claim: scheduling.Claim, control: dict[str, str], logs: LogBuffer,
                stop: threading.Event) -> None:
-    """Renew the lease, notice a cancel, and flush logs, until the step ends."""
+    """Renew the lease, notice a cancel, and write log batches, until the step ends. A failed
+    round (the database briefly away) is logged and the next one tried: stopping here would
+    let the lease go stale and the sweeper take a running step for lost."""
+    last_beat = 0.0
     try:
-        last_beat = 0.0
-        while not stop.wait(LOG_FLUSH_S):
-            if time.monotonic() - logs.last_flush >= LOG_FLUSH_S:
-                logs.flush()
-            if time.monotonic() - last_beat >= HEARTBEAT_S:
-                last_beat = time.monotonic()
-                state = scheduling.step_heartbeat(step_pk=claim.step.pk, token=claim.token)
-                if state != "run":
-                    control["state"] = state
-    except Exception:  # the database may be briefly away; the sweeper covers a real loss
-        logger.warning("heartbeat failed", exc_info=True)
+        while not stop.is_set():
+            logs.wake.wait(LOG_FLUSH_S)
+            logs.wake.clear()
+            if stop.is_set():
+                break
+            try:
+                if (len(logs.lines) >= LOG_FLUSH_LINES
+                        or time.monotonic() - logs.last_flush >= LOG_FLUSH_S):
+                    logs.flush()
+                if time.monotonic() - last_beat >= HEARTBEAT_S:
+                    last_beat = time.monotonic()
+                    state = scheduling.step_heartbeat(step_pk=claim.step.pk, token=claim.token)
+                    if state != "run":
+                        control["state"] = state
+            except Exception:
+                logger.warning("heartbeat round failed; trying again", exc_info=True)
+                connection.close()
     finally:
         connection.close()

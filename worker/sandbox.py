@@ -165,9 +165,8 @@ class Sandbox:
                 outcome.error = outcome.error or {"type": "sandbox_error",
                                                   "message": "the sandbox server exited"}
                 return outcome
-            buffer += chunk
-            while b"\n" in buffer:
-                line, buffer = buffer.split(b"\n", 1)
+            *lines, buffer = (buffer + chunk).split(b"\n")  # one pass, not one per line
+            for line in lines:
                 try:
                     message = json.loads(line)
                 except ValueError:
