@@ -39,6 +39,7 @@ def worker_name() -> str:
 HEARTBEAT_S = 0.5
 LOG_FLUSH_S = 0.2
 LOG_FLUSH_LINES = 2000  # a full batch is written at once; otherwise every LOG_FLUSH_S
+LOG_BATCH_BYTES = 256 * 1024  # and no `logs` event much larger than this
 LOG_BACKLOG_LINES = 50_000  # beyond this the reader writes itself (backpressure)
 LEVEL_RANK = {"debug": 10, "info": 20, "warning": 30, "error": 40}
 
@@ -100,13 +101,36 @@ class LogBuffer:
             with self.lock:
                 lines, self.lines = self.lines, []
                 self.last_flush = time.monotonic()
-            if lines:
-                first = events.append_logs(self.execution_id, self.step_id, self.attempt,
-                                           lines)
+            batches = _batches(lines)
+            for index, batch in enumerate(batches):
+                try:
+                    first = events.append_logs(self.execution_id, self.step_id, self.attempt,
+                                               batch)
+                except Exception:  # the database briefly away: keep the lines for next time
+                    with self.lock:
+                        self.lines[:0] = [line for rest in batches[index:] for line in rest]
+                    raise
                 if self.forward:  # sent by another task: a slow endpoint never slows the step
                     transaction.on_commit(partial(dispatch.enqueue_log_forward,
                                                   self.execution_id, first,
-                                                  first + len(lines) - 1))
+                                                  first + len(batch) - 1))
+
+
+def _batches(lines: list[tuple[datetime, str, str]]) -> list[list[tuple[datetime, str, str]]]:
+    """Split a backlog into `logs` events small enough for any client (WebSocket libraries
+    refuse frames over 1 MB by default)."""
+    out: list[list[tuple[datetime, str, str]]] = []
+    current: list[tuple[datetime, str, str]] = []
+    size = 0
+    for line in lines:
+        if current and (len(current) >= LOG_FLUSH_LINES or size >= LOG_BATCH_BYTES):
+            out.append(current)
+            current, size = [], 0
+        current.append(line)
+        size += len(line[2]) + 100  # the line's JSON around the message
+    if current:
+        out.append(current)
+    return out
 
 
 class StepContext:

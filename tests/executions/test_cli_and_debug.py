@@ -59,12 +59,18 @@ def test_large_outputs_are_stored_truncated_with_a_preview(worker, user):
     assert len(step.output["preview"]) <= 2000
 
 
-def test_ten_thousand_log_lines_none_lost(worker, user):
-    code = "def run(inputs, ctx):\n    for i in range(10000):\n        print(f'line {i}')\n    return 1\n"
+def test_thirty_thousand_log_lines_none_lost_in_bounded_batches(worker, user):
+    code = ("def run(inputs, ctx):\n    for i in range(30000):\n        print(f'line {i}')\n"
+            "    print('x' * 8000)\n    print('y' * 8000)\n    return 1\n")
     execution = finished(start(user, {"name": "flood", "nodes": [py_node("s", code)],
                                       "edges": []}), timeout=120)
     lines = list(execution.log_lines.order_by("seq").values_list("seq", "message"))
-    assert [m for _, m in lines] == [f"line {i}" for i in range(10000)]
-    assert [s for s, _ in lines] == list(range(1, 10001))
-    batches = execution.events.filter(type="logs").count()
-    assert 1 <= batches <= 200  # batched, not one event per line
+    assert [m for _, m in lines] == [f"line {i}" for i in range(30000)] + ["x" * 8000,
+                                                                           "y" * 8000]
+    assert [s for s, _ in lines] == list(range(1, 30003))
+    batches = list(execution.events.filter(type="logs").order_by("seq").values_list(
+        "data", flat=True))
+    assert 15 <= len(batches) <= 600  # batched, not one event per line
+    assert all(len(b["lines"]) <= 2000 for b in batches)  # bounded for any client
+    streamed = [line["seq"] for b in batches for line in b["lines"]]
+    assert streamed == list(range(1, 30003))
