@@ -149,7 +149,7 @@ def main() -> None:
                     status="running")
                 StepRun.objects.create(execution=execution, step_id="p", step_type="python")
                 ids.append(execution.pk)
-            per_execution = 200 if running == 1 else 20
+            per_execution = 200 if running == 1 else 100  # 20,000 and 10,000 deliveries
             latencies = asyncio.run(ws_latency(base, token, ids, args.clients, per_execution,
                                                rate_hz=10))
             rows.append((f"event → WebSocket, {running} executions, {args.clients} clients",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -70,6 +71,7 @@ class ExecutionConsumer(_OwnedGroupConsumer):
             return await self._refuse(CLOSE_NOT_FOUND)
         self.cursor = EventCursor(execution_id, after)
         self.lock = asyncio.Lock()
+        self.last_live = 0.0
         await self._join(group_for_execution(execution_id))  # live first, then the replay
         await self.accept()
         await self._send_all(await self.cursor.catch_up())
@@ -77,14 +79,20 @@ class ExecutionConsumer(_OwnedGroupConsumer):
         return None
 
     async def realtime_event(self, message: dict[str, Any]) -> None:
+        self.last_live = time.monotonic()
         async with self.lock:
             await self._send_all(await self.cursor.live(message["payload"]))
 
     async def _tick(self) -> None:
         """Every few seconds, read what the database has that pub/sub did not bring (Redis
-        restarted, a frame dropped): nothing is lost while a stream is open."""
+        restarted, a frame dropped): nothing is lost while a stream is open. Not while live
+        events keep coming: a gap among them is filled on arrival, and a dropped last one is
+        found by the first tick after they stop (a hundred followers of a busy execution
+        would otherwise query for nothing)."""
         while True:
             await asyncio.sleep(settings.STREAM_CATCH_UP_S)
+            if time.monotonic() - self.last_live < settings.STREAM_CATCH_UP_S:
+                continue
             async with self.lock:
                 await self._send_all(await self.cursor.catch_up())
 
