@@ -17,6 +17,7 @@ from apps.executions.services import (
     step_skip,
 )
 from apps.runtime import services as runtime_services
+from apps.workflows import services as workflow_services
 from tests.conftest import wait_until
 from tests.executions.helpers import event_types, finished, py_node, start, steps_by_id
 
@@ -50,6 +51,24 @@ def test_cancel_stops_a_running_step_within_two_seconds(worker, user):
     steps = steps_by_id(execution)
     assert steps["after"].status == "cancelled" and steps["after"].started_at is None
     assert event_types(execution).count("execution_completed") == 1
+
+
+def test_cancel_reaches_a_running_sub_workflow(worker, user):
+    workflow_services.workflow_create(owner=user, slug="slow-child", name="slow-child",
+                                      definition={"name": "slow-child", "nodes": [
+                                          py_node("nap", SLEEPY, timeout_seconds=60)],
+                                          "edges": []})
+    parent = start(user, {"name": "parent", "nodes": [
+        {"id": "call", "type": "workflow", "data": {"timeout_seconds": 120, "config": {
+            "workflow": "slow-child", "inputs": {}}}}], "edges": []})
+    child = wait_until(lambda: Execution.objects.filter(parent=parent).first())
+    running(child, "nap")
+    execution_cancel(execution=parent)
+    execution_cancel(execution=parent)
+    wait_until(lambda: child.steps.get(step_id="nap").status == "cancelled", timeout=10)
+    child.refresh_from_db()
+    parent.refresh_from_db()
+    assert parent.status == "cancelled" and child.status == "cancelled"
 
 
 def test_pause_holds_new_steps_and_resume_continues(worker, user):

@@ -36,11 +36,18 @@ def execution_cancel(*, execution: Execution) -> Execution:
         return execution
     scheduling.finish(execution, E.CANCELLED, error={"type": "cancelled",
                                                      "message": "cancelled by the user"})
-    for child in Execution.objects.filter(parent=execution).exclude(
-            status__in=list(TERMINAL_EXECUTION)):
-        execution_cancel(execution=child)
+    # Children are cancelled after this commits, each in its own transaction: a child that
+    # finishes locks itself and then its parent, so holding the parent while locking a child
+    # here would be the opposite order (a deadlock).
+    transaction.on_commit(partial(_cancel_children, execution.pk))
     execution.refresh_from_db()
     return execution
+
+
+def _cancel_children(execution_id: Any) -> None:
+    for child in Execution.objects.filter(parent_id=execution_id).exclude(
+            status__in=list(TERMINAL_EXECUTION)):
+        execution_cancel(execution=child)
 
 
 @transaction.atomic
