@@ -205,7 +205,8 @@ def step_claim(*, execution_id: Any, step_id: str, worker: str) -> Claim | None:
     step.heartbeat_at = now
     step.wake_at = None
     step.started_at = step.started_at or now
-    step.save()
+    step.save(update_fields=["status", "attempts", "lease_token", "lease_owner", "heartbeat_at",
+                             "wake_at", "started_at"])  # not the JSON columns: unchanged
     attempt_row = StepAttempt.objects.create(step_run=step, number=step.attempts,
                                              status=S.RUNNING, worker=worker, started_at=now)
     execution.current_step = step_id
@@ -257,7 +258,7 @@ def _close_attempt(step: StepRun, status: str, *, error: dict[str, Any] | None,
             attempt.duration_ms = round((now - attempt.started_at).total_seconds() * 1000, 3)
         attempt.error = error
         attempt.metrics = {k: v for k, v in metrics.items() if k != "samples"}
-        attempt.save()
+        attempt.save(update_fields=["status", "finished_at", "duration_ms", "error", "metrics"])
 
 
 @transaction.atomic(savepoint=False)
@@ -288,7 +289,8 @@ def step_succeed(*, step_pk: int, token: str, output: Any, metrics: dict[str, An
     step.metrics = metrics
     step.debug = debug or {}
     step.lease_token = ""
-    step.save()
+    step.save(update_fields=["output", "output_truncated", "status", "error", "finished_at",
+                             "duration_ms", "metrics", "debug", "lease_token"])
     _close_attempt(step, S.SUCCEEDED, error=None, metrics=metrics, attempt=attempt)
     shown, truncated = preview(step.output)
     events.emit(execution.pk, "step_completed", step_id=step.step_id, duration_ms=step.duration_ms,
