@@ -70,6 +70,7 @@ def schedule_ready(execution: Execution, *, after: str | None = None,
     position = {step_id: i for i, step_id in enumerate(module.ORDER)}
     everything = after is None
     frontier = list(module.ORDER) if everything else list(module.SUCCESSORS[after])
+    queued_any = False
     while frontier:
         frontier = sorted(set(frontier), key=position.__getitem__)
         query = StepRun.objects.filter(execution=execution)
@@ -99,12 +100,15 @@ def schedule_ready(execution: Execution, *, after: str | None = None,
                 step.queued_at = timezone.now()
                 step.save(update_fields=["status", "queued_at"])
                 states[step_id] = S.QUEUED
+                queued_any = True
                 events.emit(execution.pk, "step_queued", step_id=step_id)
                 config = config or runtime_config_get(owner=execution.owner_id)
                 timeout = step_timeout_s(execution, step, module.STEPS[step_id], config)
                 transaction.on_commit(partial(dispatch.enqueue_step, execution.pk, step_id,
                                               timeout_s=timeout, step_type=step.step_type))
         frontier = unlocked
+    if queued_any:
+        return  # a step was just queued: the execution is not over (saves a query a step)
     steps = StepRun.objects.filter(execution=execution)
     if steps.exclude(status__in=list(TERMINAL_STEP)).exists():
         return
