@@ -11,6 +11,7 @@ live frame get it back by replay from their last sequence number.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from typing import Any
@@ -43,7 +44,8 @@ def publish(group: str, payload: dict[str, Any]) -> bool:
     layer = get_channel_layer()
     if layer is None:
         return False
-    message = {"type": "realtime.event", "payload": payload}
+    # The JSON text goes along, encoded once here instead of once per connected client.
+    message = {"type": "realtime.event", "payload": payload, "text": json.dumps(payload)}
     try:
         if hasattr(layer, "serialize") and "pubsub" in type(layer).__module__:
             prefix = settings.CHANNEL_LAYERS["default"]["CONFIG"].get("prefix", "asgi")

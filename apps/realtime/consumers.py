@@ -81,7 +81,13 @@ class ExecutionConsumer(_OwnedGroupConsumer):
     async def realtime_event(self, message: dict[str, Any]) -> None:
         self.last_live = time.monotonic()
         async with self.lock:
-            await self._send_all(await self.cursor.live(message["payload"]))
+            events = await self.cursor.live(message["payload"])
+            if len(events) == 1 and events[0] is message["payload"] and "text" in message:
+                await self.send(text_data=message["text"])  # in order: the publisher's JSON
+                if self.cursor.finished:
+                    await self.close(code=CLOSE_FINISHED)
+            else:
+                await self._send_all(events)
 
     async def _tick(self) -> None:
         """Every few seconds, read what the database has that pub/sub did not bring (Redis
@@ -140,4 +146,7 @@ class WorkflowConsumer(_OwnedGroupConsumer):
         return None
 
     async def realtime_event(self, message: dict[str, Any]) -> None:
-        await self.send_json(message["payload"])
+        if "text" in message:
+            await self.send(text_data=message["text"])
+        else:
+            await self.send_json(message["payload"])
