@@ -1,7 +1,8 @@
 """JSON text the database can hold. Python's decoder raises RecursionError (not ValueError) on
 deeply nested input; NUL characters and unpaired surrogates are legal JSON escapes ("\\u0000",
-"\\ud800") that PostgreSQL refuses in text and jsonb columns. Refusing both where JSON comes
-in names the place instead of failing on save."""
+"\\ud800") that PostgreSQL refuses in text and jsonb columns. Requests are refused with the
+place named (instead of failing on save); what user code produces is escaped instead, since
+a step's output must be kept, not refused."""
 
 from __future__ import annotations
 
