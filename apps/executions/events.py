@@ -47,8 +47,9 @@ def _next_seqs(execution_id: Any, field: str, count: int) -> int:
     return last - count + 1
 
 
-def _insert_numbered(event: ExecutionEvent) -> None:
-    """Take the next number and insert the event in one statement (PostgreSQL)."""
+def _insert_numbered(event: ExecutionEvent, current_step: str | None) -> None:
+    """Take the next number and insert the event in one statement (PostgreSQL); the same
+    UPDATE can set the execution's current step."""
     meta, table = ExecutionEvent._meta, Execution._meta.db_table
     fields = [meta.get_field(name) for name in ("type", "step_id", "data", "timestamp",
                                                 "duration_ms")]
@@ -57,28 +58,33 @@ def _insert_numbered(event: ExecutionEvent) -> None:
     key = Execution._meta.pk.get_db_prep_value(event.execution_id, connection)
     columns = ", ".join(field.column for field in fields)
     placeholders = ", ".join(["%s"] * len(fields))
+    also, extra = (", current_step = %s", [current_step]) if current_step is not None else (
+        "", [])
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH n AS (UPDATE {table} SET last_event_seq = last_event_seq + 1 "  # noqa: S608
+            f"WITH n AS (UPDATE {table} SET last_event_seq = last_event_seq + 1{also} "  # noqa: S608
             f"WHERE id = %s RETURNING last_event_seq) "
             f"INSERT INTO {meta.db_table} (execution_id, seq, {columns}) "
             f"SELECT %s, n.last_event_seq, {placeholders} FROM n RETURNING id, seq",
-            [key, key, *values])
+            [*extra, key, key, *values])
         event.pk, event.seq = cursor.fetchone()
 
 
 # No savepoint: emit runs inside its caller's transaction, and a failure fails that too.
 @transaction.atomic(savepoint=False)
 def emit(execution_id: Any, type_: str, *, step_id: str = "", data: dict[str, Any] | None = None,
-         duration_ms: float | None = None) -> ExecutionEvent:
-    """Store one event and publish it once the transaction commits."""
+         duration_ms: float | None = None, current_step: str | None = None) -> ExecutionEvent:
+    """Store one event and publish it once the transaction commits; `current_step` also
+    records the step the execution is at (in the same statement on PostgreSQL)."""
     event = ExecutionEvent(execution_id=execution_id, type=type_, step_id=step_id or "",
                            data=data or {}, timestamp=timezone.now(), duration_ms=duration_ms)
     if connection.vendor == "postgresql":
-        _insert_numbered(event)  # one round trip instead of two: events are most writes
+        _insert_numbered(event, current_step)  # one round trip: events are most writes
     else:
         event.seq = _next_seqs(execution_id, "last_event_seq", 1)
         event.save(force_insert=True)
+        if current_step is not None:
+            Execution.objects.filter(pk=execution_id).update(current_step=current_step)
     payload = event_payload(event)
     transaction.on_commit(partial(broadcast.publish, group_for_execution(execution_id),
                                   payload))

@@ -41,6 +41,8 @@ def test_cancel_stops_a_running_step_within_two_seconds(worker, user):
                                   {"id": "after", "type": "transform",
                                    "data": {"config": {"value": 1}}}))
     running(execution, "sleep")
+    execution.refresh_from_db()
+    assert execution.current_step == "sleep"
     started = time.monotonic()
     execution_cancel(execution=execution)
     execution_cancel(execution=execution)  # twice: no error, no change

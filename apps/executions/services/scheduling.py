@@ -214,8 +214,7 @@ def step_claim(*, execution_id: Any, step_id: str, worker: str) -> Claim | None:
     attempt_row = StepAttempt.objects.create(step_run=step, number=step.attempts,
                                              status=S.RUNNING, worker=worker, started_at=now)
     execution.current_step = step_id
-    execution.save(update_fields=["current_step"])
-    events.emit(execution.pk, "step_started", step_id=step_id,
+    events.emit(execution.pk, "step_started", step_id=step_id, current_step=step_id,
                 data={"attempt": step.attempts, "worker": worker})
     return Claim(step, execution, module.STEPS[step_id], attempt_row)
 
