@@ -180,8 +180,15 @@ class StepContext:
         interval = self.config["metrics_interval_ms"] / 1000
 
         def on_samples(samples: list[dict[str, float]]) -> None:
-            events.emit(self.claim.execution.pk, "metrics", step_id=self.step.step_id,
-                        data={"samples": samples})
+            # Runs in the monitor's thread: a failed write (the database briefly away) must
+            # not end that thread, which also enforces the memory limit. The samples stay
+            # in the step's metrics either way; only this live event is skipped.
+            try:
+                events.emit(self.claim.execution.pk, "metrics", step_id=self.step.step_id,
+                            data={"samples": samples})
+            except Exception:
+                logger.warning("metrics event not stored; the step goes on", exc_info=True)
+                connection.close()
 
         monitor = ResourceMonitor(interval_s=interval, memory_limit_mb=self.memory_mb,
                                   on_limit=lambda: sandbox.kill("memory"),

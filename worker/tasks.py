@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from celery.signals import worker_init, worker_process_shutdown
+from celery.signals import task_postrun, task_prerun, worker_init, worker_process_shutdown
+from django.db import close_old_connections
 
 from apps.executions.services import retention
 from apps.executions.services.scheduling import delay_elapsed
@@ -66,3 +67,13 @@ def _refuse_pools_without_time_limits(sender=None, **_kwargs):  # type: ignore[n
 @worker_process_shutdown.connect
 def _close_sandboxes(**_kwargs):  # type: ignore[no-untyped-def]
     sandbox.close_all()
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _close_old_connections(**_kwargs):  # type: ignore[no-untyped-def]
+    """What Django does around each request: drop a connection that failed (PostgreSQL
+    restarted, the backend terminated) or outlived CONN_MAX_AGE. Celery's own fixup would
+    close every connection around every task; CELERY_DB_REUSE_MAX turns that off to save a
+    reconnect per step, so a broken connection must still be dropped here for every task."""
+    close_old_connections()
