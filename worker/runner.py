@@ -14,7 +14,7 @@ from functools import partial
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.executions import events
@@ -275,8 +275,7 @@ INLINE_TYPES = frozenset({"transform", "condition"})
 
 
 def run_step(execution_id: str, step_id: str, step_type: str | None = None) -> str:
-    """The body of the worker.run_step task."""
-    close_old_connections()
+    """The body of the worker.run_step task (its connection was checked by task_prerun)."""
     if step_type in INLINE_TYPES:
         with transaction.atomic():
             return _run_step(execution_id, step_id, inline=True)

@@ -143,8 +143,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Celery's Django fixup closes the database connection around every task unless this is
-# set: a new PostgreSQL connection per step (~6 ms). The runner checks its connection with
-# close_old_connections() (CONN_MAX_AGE and health checks) before each step instead.
+# set: a new PostgreSQL connection per step (~6 ms). Every task runs Django's
+# close_old_connections() instead (worker/tasks.py: CONN_MAX_AGE and broken connections).
 CELERY_DB_REUSE_MAX = 1000
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
