@@ -8,7 +8,7 @@ from typing import Any
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
-from apps.common.jsontext import UNSTORABLE, unstorable_text
+from apps.common.jsontext import TOO_DEEP, check_storable
 
 
 class SafeJSONParser(JSONParser):
@@ -17,10 +17,9 @@ class SafeJSONParser(JSONParser):
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
-            raise ParseError("JSON parse error - the document is nested too deeply; "
-                             "flatten it (a workflow definition needs only a few levels)") \
-                from None
-        where = unstorable_text(data)
-        if where is not None:
-            raise ParseError("JSON parse error - " + UNSTORABLE.format(where=where))
+            raise ParseError(f"JSON parse error - {TOO_DEEP}") from None
+        try:
+            check_storable(data)
+        except ValueError as exc:
+            raise ParseError(f"JSON parse error - {exc}") from None
         return data

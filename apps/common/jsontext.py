@@ -9,22 +9,28 @@ from __future__ import annotations
 import json
 from typing import Any
 
+TOO_DEEP = ("the document is nested too deeply; flatten it (a workflow definition needs "
+            "only a few levels)")
+UNSTORABLE = ("the text at {where} contains a NUL character or an unpaired surrogate "
+              "(\\u0000, \\ud800-\\udfff), which cannot be stored; remove it or encode the "
+              "data (e.g. base64)")
+
 
 def loads_storable(text: str) -> Any:
     """json.loads that raises ValueError with a plain message for what cannot be stored."""
     try:
         data = json.loads(text)
     except RecursionError:
-        raise ValueError("the document is nested too deeply; flatten it") from None
-    where = unstorable_text(data)
-    if where is not None:
-        raise ValueError(UNSTORABLE.format(where=where))
+        raise ValueError(TOO_DEEP) from None
+    check_storable(data)
     return data
 
 
-UNSTORABLE = ("the text at {where} contains a NUL character or an unpaired surrogate "
-              "(\\u0000, \\ud800-\\udfff), which cannot be stored; remove it or encode the "
-              "data (e.g. base64)")
+def check_storable(data: Any) -> None:
+    """ValueError naming the first string the database cannot hold, if any."""
+    where = unstorable_text(data)
+    if where is not None:
+        raise ValueError(UNSTORABLE.format(where=where))
 
 
 def unstorable_text(value: Any, path: str = "$") -> str | None:
