@@ -82,12 +82,8 @@ class ExecutionConsumer(_OwnedGroupConsumer):
         self.last_live = time.monotonic()
         async with self.lock:
             events = await self.cursor.live(message["payload"])
-            if len(events) == 1 and events[0] is message["payload"] and "text" in message:
-                await self.send(text_data=message["text"])  # in order: the publisher's JSON
-                if self.cursor.finished:
-                    await self.close(code=CLOSE_FINISHED)
-            else:
-                await self._send_all(events)
+            in_order = len(events) == 1 and events[0] is message["payload"]
+            await self._send_all(events, text=message.get("text") if in_order else None)
 
     async def _tick(self) -> None:
         """Every few seconds, read what the database has that pub/sub did not bring (Redis
@@ -102,9 +98,13 @@ class ExecutionConsumer(_OwnedGroupConsumer):
             async with self.lock:
                 await self._send_all(await self.cursor.catch_up())
 
-    async def _send_all(self, events: list[dict[str, Any]]) -> None:
-        for event in events:
-            await self.send_json(event)
+    async def _send_all(self, events: list[dict[str, Any]], text: str | None = None) -> None:
+        """`text`: the publisher's JSON of the one live event, sent as is."""
+        if text is not None:
+            await self.send(text_data=text)
+        else:
+            for event in events:
+                await self.send_json(event)
         if self.cursor.finished:
             await self.close(code=CLOSE_FINISHED)
 
