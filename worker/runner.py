@@ -277,14 +277,14 @@ INLINE_TYPES = frozenset({"transform", "condition"})
 def run_step(execution_id: str, step_id: str, step_type: str | None = None) -> str:
     """The body of the worker.run_step task (its connection was checked by task_prerun)."""
     if step_type in INLINE_TYPES:
-        with transaction.atomic():
+        with transaction.atomic(), events.together():
             return _run_step(execution_id, step_id, inline=True)
     return _run_step(execution_id, step_id, inline=False)
 
 
 def _run_step(execution_id: str, step_id: str, *, inline: bool) -> str:
     claim = scheduling.step_claim(execution_id=execution_id, step_id=step_id,
-                                  worker=worker_name())
+                                  worker=worker_name(), inline=inline)
     if claim is None:
         logger.info("step %s/%s not claimed: duplicate delivery or not runnable now",
                     execution_id, step_id)
@@ -310,6 +310,7 @@ def _run_step(execution_id: str, step_id: str, *, inline: bool) -> str:
         output = scope.mask(output)
     except Deferred as deferred:
         _stop_heartbeat(heart, stop, logs)
+        scheduling.claim_store(claim)
         scheduling.step_defer(step_pk=claim.step.pk, token=claim.token,
                               wake_at=deferred.wake_at, lease_owner=deferred.lease_owner)
         if deferred.countdown is not None and deferred.countdown <= 300:
@@ -329,6 +330,7 @@ def _run_step(execution_id: str, step_id: str, *, inline: bool) -> str:
     if control["state"] == "lost":
         return "lease lost"
     if control["state"] == "cancel" or (outcome == "failed" and error.get("type") == "cancelled"):
+        scheduling.claim_store(claim)
         scheduling.step_cancelled(step_pk=claim.step.pk, token=claim.token)
         return "cancelled"
     if outcome == "succeeded":
@@ -337,6 +339,7 @@ def _run_step(execution_id: str, step_id: str, *, inline: bool) -> str:
                                 max_bytes=config["output_max_bytes"], config=config,
                                 execution_id=execution.pk, claim=claim if inline else None)
     else:
+        scheduling.claim_store(claim)
         scheduling.step_fail(step_pk=claim.step.pk, token=claim.token, error=error,
                              metrics=ctx.metrics, debug=scope.mask(ctx.debug))
     return outcome

@@ -41,21 +41,31 @@ def reset_client() -> None:
 
 
 def publish(group: str, payload: dict[str, Any]) -> bool:
+    return publish_many([(group, payload)])
+
+
+def publish_many(messages: list[tuple[str, dict[str, Any]]]) -> bool:
+    """Publish (group, payload) pairs in order, in one round trip to Redis."""
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not messages:
         return False
     # The JSON text goes along, encoded once here instead of once per connected client.
-    message = {"type": "realtime.event", "payload": payload, "text": json.dumps(payload)}
+    encoded = [(group, {"type": "realtime.event", "payload": payload,
+                        "text": json.dumps(payload)}) for group, payload in messages]
     try:
         if hasattr(layer, "serialize") and "pubsub" in type(layer).__module__:
             prefix = settings.CHANNEL_LAYERS["default"]["CONFIG"].get("prefix", "asgi")
-            _client().publish(f"{prefix}__group__{group}", layer.serialize(message))
+            pipe = _client().pipeline(transaction=False)
+            for group, message in encoded:
+                pipe.publish(f"{prefix}__group__{group}", layer.serialize(message))
+            pipe.execute()
         else:  # another layer (e.g. in-memory in a single-process setup)
             from asgiref.sync import async_to_sync  # noqa: PLC0415 - only for other layers
 
-            async_to_sync(layer.group_send)(group, message)
-    except Exception:  # Redis down or restarting: the stored event is replayed later
-        logger.warning("publish to %s failed; clients will replay from storage", group,
-                       exc_info=True)
+            for group, message in encoded:
+                async_to_sync(layer.group_send)(group, message)
+    except Exception:  # Redis down or restarting: the stored events are replayed later
+        logger.warning("publish to %s failed; clients will replay from storage",
+                       ", ".join(sorted({group for group, _ in messages})), exc_info=True)
         return False
     return True

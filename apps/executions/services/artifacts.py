@@ -33,6 +33,7 @@ def artifact_module(compilation: Compilation) -> types.ModuleType:
         incoming[edge["target"]].append(edge)
         outgoing[edge["source"]].append(edge["target"])
     module.INCOMING, module.SUCCESSORS = incoming, outgoing
+    module.POSITION = {step: i for i, step in enumerate(module.ORDER)}
     with _LOCK:
         _CACHE[key] = module
         while len(_CACHE) > _MAX:

@@ -67,7 +67,7 @@ def schedule_ready(execution: Execution, *, after: str | None = None,
         return
     module = artifact_for(execution)
     incoming = incoming_edges(module)
-    position = {step_id: i for i, step_id in enumerate(module.ORDER)}
+    position = module.POSITION
     everything = after is None
     frontier = list(module.ORDER) if everything else list(module.SUCCESSORS[after])
     queued_any = False
@@ -82,38 +82,46 @@ def schedule_ready(execution: Execution, *, after: str | None = None,
         states = {sid: _state(s, module.STEPS[sid]) for sid, s in rows.items()}
         outputs = {sid: s.output for sid, s in rows.items()}
         unlocked: list[str] = []
+        skipped, queued = [], []
         for step_id in frontier:
             step = rows[step_id]
             if step.status != S.PENDING:
                 continue
             decision = decide(incoming[step_id], states, outputs)
             if decision == "skip":
-                step.status = S.SKIPPED
-                step.finished_at = timezone.now()
-                step.save(update_fields=["status", "finished_at"])
+                skipped.append(step)
                 states[step_id] = S.SKIPPED
-                events.emit(execution.pk, "step_skipped", step_id=step_id,
-                            data={"reason": "branch not taken"})
                 unlocked.extend(module.SUCCESSORS[step_id])
             elif decision == "run":
-                step.status = S.QUEUED
-                step.queued_at = timezone.now()
-                step.save(update_fields=["status", "queued_at"])
+                queued.append(step)
                 states[step_id] = S.QUEUED
+        now = timezone.now()
+        if skipped:
+            StepRun.objects.filter(pk__in=[s.pk for s in skipped]).update(status=S.SKIPPED,
+                                                                           finished_at=now)
+            for step in skipped:
+                events.emit(execution.pk, "step_skipped", step_id=step.step_id,
+                            data={"reason": "branch not taken"})
+        if queued:
+            StepRun.objects.filter(pk__in=[s.pk for s in queued]).update(status=S.QUEUED,
+                                                                          queued_at=now)
+            config = config or runtime_config_get(owner=execution.owner_id)
+            for step in queued:
                 queued_any = True
-                events.emit(execution.pk, "step_queued", step_id=step_id)
-                config = config or runtime_config_get(owner=execution.owner_id)
-                timeout = step_timeout_s(execution, step, module.STEPS[step_id], config)
-                transaction.on_commit(partial(dispatch.enqueue_step, execution.pk, step_id,
+                events.emit(execution.pk, "step_queued", step_id=step.step_id)
+                timeout = step_timeout_s(execution, step, module.STEPS[step.step_id], config)
+                transaction.on_commit(partial(dispatch.enqueue_step, execution.pk, step.step_id,
                                               timeout_s=timeout, step_type=step.step_type))
         frontier = unlocked
     if queued_any:
         return  # a step was just queued: the execution is not over (saves a query a step)
-    steps = StepRun.objects.filter(execution=execution)
-    if steps.exclude(status__in=list(TERMINAL_STEP)).exists():
+    # One query: the steps that did not succeed or skip decide whether the execution is over.
+    unfinished = list(StepRun.objects.filter(execution=execution).exclude(
+        status__in=[S.SUCCEEDED, S.SKIPPED]).values_list("step_id", "status"))
+    if any(status not in TERMINAL_STEP for _, status in unfinished):
         return
-    failed = [sid for sid in steps.filter(status=S.FAILED).values_list("step_id", flat=True)
-              if module.STEPS[sid].get("on_error") != "continue"]
+    failed = [sid for sid, status in unfinished
+              if status == S.FAILED and module.STEPS[sid].get("on_error") != "continue"]
     if failed:
         finish(execution, E.FAILED, error={"step_id": failed[0],
                                            "message": f"step {failed[0]!r} failed"})
@@ -126,39 +134,38 @@ def finish(execution: Execution, status: str, *, error: dict[str, Any] | None = 
     admit whoever was queued behind it."""
     from apps.executions.services import children, start  # noqa: PLC0415 - mutual recursion
 
-    execution.refresh_from_db()
-    if execution.status in (E.SUCCEEDED, E.FAILED, E.CANCELLED):
-        return
-    now = timezone.now()
-    execution.status = status
-    execution.finished_at = now
-    execution.current_step = ""
-    if execution.started_at:
-        execution.duration_ms = round((now - execution.started_at).total_seconds() * 1000, 3)
-    if status == E.SUCCEEDED:
-        execution.output, error = _render_output(execution)
+    with events.together():
+        execution.refresh_from_db()
+        if execution.status in (E.SUCCEEDED, E.FAILED, E.CANCELLED):
+            return
+        now = timezone.now()
+        execution.status = status
+        execution.finished_at = now
+        execution.current_step = ""
+        if execution.started_at:
+            execution.duration_ms = round((now - execution.started_at).total_seconds() * 1000, 3)
+        if status == E.SUCCEEDED:
+            execution.output, error = _render_output(execution)
+            if error:
+                execution.status = status = E.FAILED
+        execution.error = error
+        # Named fields only: the sequence counters are changed by atomic increments alone.
+        execution.save(update_fields=["status", "finished_at", "current_step", "duration_ms",
+                                      "output", "error"])
+        if status != E.SUCCEEDED:
+            StepRun.objects.filter(execution=execution,
+                                   status__in=[S.PENDING, S.QUEUED, S.RETRYING]).update(
+                status=S.CANCELLED, finished_at=now)
+        data: dict[str, Any] = {"status": status}
+        if execution.output is not None:
+            data["output"] = preview(execution.output)[0]
         if error:
-            execution.status = status = E.FAILED
-    execution.error = error
-    # Named fields only: the sequence counters are changed by atomic increments alone.
-    execution.save(update_fields=["status", "finished_at", "current_step", "duration_ms",
-                                  "output", "error"])
-    if status != E.SUCCEEDED:
-        for step in StepRun.objects.filter(execution=execution,
-                                           status__in=[S.PENDING, S.QUEUED, S.RETRYING]):
-            step.status = S.CANCELLED
-            step.finished_at = now
-            step.save(update_fields=["status", "finished_at"])
-    data: dict[str, Any] = {"status": status}
-    if execution.output is not None:
-        data["output"] = preview(execution.output)[0]
-    if error:
-        data["error"] = error
-    events.emit(execution.pk, "execution_completed", data=data,
-                duration_ms=execution.duration_ms)
-    if execution.parent_id:
-        children.child_finished(execution)
-    transaction.on_commit(partial(start.admit, owner_id=execution.owner_id))
+            data["error"] = error
+        events.emit(execution.pk, "execution_completed", data=data,
+                    duration_ms=execution.duration_ms)
+        if execution.parent_id:
+            children.child_finished(execution)
+        transaction.on_commit(partial(start.admit, owner_id=execution.owner_id))
 
 
 def _render_output(execution: Execution) -> tuple[Any, dict[str, Any] | None]:
@@ -176,27 +183,39 @@ def _render_output(execution: Execution) -> tuple[Any, dict[str, Any] | None]:
 
 class Claim:
     def __init__(self, step: StepRun, execution: Execution, spec: dict[str, Any],
-                 attempt_row: StepAttempt) -> None:
+                 attempt_row: StepAttempt, *, stored: bool) -> None:
         self.step = step
         self.execution = execution
         self.spec = spec
         self.token = step.lease_token
         self.attempt = step.attempts
         self.attempt_row = attempt_row
+        # False for an in-process step: the claim lives in memory until its commit writes
+        # claim and result in one UPDATE (nobody can see the lease inside the transaction).
+        self.stored = stored
+
+
+_CLAIM_FIELDS = ["status", "attempts", "lease_token", "lease_owner", "heartbeat_at", "wake_at",
+                 "started_at"]  # not the JSON columns: unchanged
 
 
 # savepoint=False here and in the commits below: a step that runs in-process (transform,
 # condition) is claimed, run and committed in one transaction by the runner, and savepoints
 # would only add round trips. Any error fails the whole transaction, as it should.
 @transaction.atomic(savepoint=False)
-def step_claim(*, execution_id: Any, step_id: str, worker: str) -> Claim | None:
-    """Take the lease on a queued step; None means "not yours": duplicate, early or stopped."""
-    execution = Execution.objects.select_for_update().filter(pk=execution_id).first()
-    if execution is None or execution.status != E.RUNNING:
+def step_claim(*, execution_id: Any, step_id: str, worker: str,
+               inline: bool = False) -> Claim | None:
+    """Take the lease on a queued step; None means "not yours": duplicate, early or stopped.
+    `inline`: the caller runs and commits the step in this same transaction."""
+    # One statement reads both rows and locks the execution's: every writer of a step's
+    # status holds that lock first, so the step row needs no lock of its own.
+    step = (StepRun.objects.select_related("execution")
+            .select_for_update(of=("execution",))
+            .filter(execution_id=execution_id, step_id=step_id).first())
+    if step is None:
         return None
-    step = StepRun.objects.select_for_update().filter(execution=execution,
-                                                      step_id=step_id).first()
-    if step is None or step.status not in (S.QUEUED, S.RETRYING):
+    execution = step.execution
+    if execution.status != E.RUNNING or step.status not in (S.QUEUED, S.RETRYING):
         return None
     now = timezone.now()
     if step.wake_at and step.wake_at > now + timedelta(milliseconds=200):
@@ -209,14 +228,24 @@ def step_claim(*, execution_id: Any, step_id: str, worker: str) -> Claim | None:
     step.heartbeat_at = now
     step.wake_at = None
     step.started_at = step.started_at or now
-    step.save(update_fields=["status", "attempts", "lease_token", "lease_owner", "heartbeat_at",
-                             "wake_at", "started_at"])  # not the JSON columns: unchanged
-    attempt_row = StepAttempt.objects.create(step_run=step, number=step.attempts,
-                                             status=S.RUNNING, worker=worker, started_at=now)
+    attempt_row = StepAttempt(step_run=step, number=step.attempts, status=S.RUNNING,
+                              worker=worker, started_at=now)
+    if not inline:
+        step.save(update_fields=_CLAIM_FIELDS)
+        attempt_row.save(force_insert=True)
     execution.current_step = step_id
     events.emit(execution.pk, "step_started", step_id=step_id, current_step=step_id,
                 data={"attempt": step.attempts, "worker": worker})
-    return Claim(step, execution, module.STEPS[step_id], attempt_row)
+    return Claim(step, execution, module.STEPS[step_id], attempt_row, stored=not inline)
+
+
+def claim_store(claim: Claim) -> None:
+    """Write an in-process claim before anything but its own commit handles the step (a
+    failure goes through the same path as every other step's)."""
+    if not claim.stored:
+        claim.step.save(update_fields=_CLAIM_FIELDS)
+        claim.attempt_row.save(force_insert=True)
+        claim.stored = True
 
 
 def step_heartbeat(*, step_pk: int, token: str) -> str:
@@ -251,7 +280,8 @@ def _locked_owned(step_pk: int, token: str,
 
 
 def _close_attempt(step: StepRun, status: str, *, error: dict[str, Any] | None,
-                   metrics: dict[str, Any], attempt: StepAttempt | None = None) -> None:
+                   metrics: dict[str, Any], attempt: StepAttempt | None = None,
+                   stored: bool = True) -> None:
     now = timezone.now()
     attempt = attempt or StepAttempt.objects.filter(step_run=step, number=step.attempts).first()
     if attempt:
@@ -261,7 +291,11 @@ def _close_attempt(step: StepRun, status: str, *, error: dict[str, Any] | None,
             attempt.duration_ms = round((now - attempt.started_at).total_seconds() * 1000, 3)
         attempt.error = error
         attempt.metrics = {k: v for k, v in metrics.items() if k != "samples"}
-        attempt.save(update_fields=["status", "finished_at", "duration_ms", "error", "metrics"])
+        if stored:
+            attempt.save(update_fields=["status", "finished_at", "duration_ms", "error",
+                                        "metrics"])
+        else:
+            attempt.save(force_insert=True)
 
 
 @transaction.atomic(savepoint=False)
@@ -270,37 +304,46 @@ def step_succeed(*, step_pk: int, token: str, output: Any, metrics: dict[str, An
                  config: dict[str, Any] | None = None, execution_id: Any = None,
                  claim: Claim | None = None) -> bool:
     """Commit a result. `claim` is passed only inside the transaction that claimed the step
-    (its rows are still locked and current), which saves reading them again."""
-    attempt = None
+    (its rows are still locked and current), which saves reading them again; an in-process
+    claim not yet written is written here, with the result, in one UPDATE."""
+    attempt, stored = None, True
     if claim is not None and claim.step.pk == step_pk and claim.token == token:
         execution, step, attempt = claim.execution, claim.step, claim.attempt_row
+        stored = claim.stored
     else:
         execution, step = _locked_owned(step_pk, token, execution_id)
     if step is None or execution is None:
         return False
-    now = timezone.now()
-    text = json.dumps(output, default=str)
-    if len(text) > max_bytes:
-        step.output = {"truncated": True, "bytes": len(text), "preview": text[:PREVIEW_CHARS]}
-        step.output_truncated = True
-    else:
-        step.output = output
-    step.status = S.SUCCEEDED
-    step.error = None
-    step.finished_at = now
-    step.duration_ms = round((now - step.started_at).total_seconds() * 1000, 3)
-    step.metrics = metrics
-    step.debug = debug or {}
-    step.lease_token = ""
-    step.save(update_fields=["output", "output_truncated", "status", "error", "finished_at",
-                             "duration_ms", "metrics", "debug", "lease_token"])
-    _close_attempt(step, S.SUCCEEDED, error=None, metrics=metrics, attempt=attempt)
-    shown, truncated = preview(step.output)
-    events.emit(execution.pk, "step_completed", step_id=step.step_id, duration_ms=step.duration_ms,
-                data={"output": shown, "output_truncated": truncated or step.output_truncated,
-                      "attempt": step.attempts, "metrics": {k: v for k, v in metrics.items()
-                                                            if k != "samples"}})
-    schedule_ready(execution, after=step.step_id, config=config)
+    with events.together():
+        now = timezone.now()
+        text = json.dumps(output, default=str)
+        if len(text) > max_bytes:
+            step.output = {"truncated": True, "bytes": len(text),
+                           "preview": text[:PREVIEW_CHARS]}
+            step.output_truncated = True
+        else:
+            step.output = output
+        step.status = S.SUCCEEDED
+        step.error = None
+        step.finished_at = now
+        step.duration_ms = round((now - step.started_at).total_seconds() * 1000, 3)
+        step.metrics = metrics
+        step.debug = debug or {}
+        step.lease_token = ""
+        step.save(update_fields=[
+            "output", "output_truncated", "status", "error", "finished_at", "duration_ms",
+            "metrics", "debug", *([] if stored else _CLAIM_FIELDS)])
+        _close_attempt(step, S.SUCCEEDED, error=None, metrics=metrics, attempt=attempt,
+                       stored=stored)
+        if claim is not None:
+            claim.stored = True
+        shown, truncated = preview(step.output)
+        events.emit(execution.pk, "step_completed", step_id=step.step_id,
+                    duration_ms=step.duration_ms,
+                    data={"output": shown, "output_truncated": truncated or step.output_truncated,
+                          "attempt": step.attempts,
+                          "metrics": {k: v for k, v in metrics.items() if k != "samples"}})
+        schedule_ready(execution, after=step.step_id, config=config)
     return True
 
 
@@ -310,54 +353,55 @@ def step_fail(*, step_pk: int, token: str | None, error: dict[str, Any],
               final: bool = False) -> bool:
     """Record a failed attempt; retry with backoff when the policy allows, else fail the step
     (and the execution, unless the step continues on error)."""
-    metrics = metrics or {}
-    execution, step = _locked_owned(step_pk, token) if token is not None else lock_step(
-        step_pk)
-    if step is None or execution is None:
-        return False
-    module = artifact_for(execution)
-    spec = module.STEPS[step.step_id]
-    error = describe(error, node_id=step.step_id)
-    _close_attempt(step, S.FAILED, error=error, metrics=metrics)
-    retry = spec.get("retry") or {}
-    max_attempts = int(step.overrides.get("max_attempts") or retry.get("max_attempts") or 1)
-    now = timezone.now()
-    step.metrics = metrics or step.metrics
-    step.debug = debug or step.debug
-    step.lease_token = ""
-    if (not final and step.attempts < max_attempts and error["type"] not in NOT_RETRIED
-            and execution.status == E.RUNNING):
-        backoff = float(retry.get("backoff_seconds", 1)) * float(
-            retry.get("backoff_factor", 1)) ** (step.attempts - 1)
-        step.status = S.RETRYING
+    with events.together():
+        metrics = metrics or {}
+        execution, step = _locked_owned(step_pk, token) if token is not None else lock_step(
+            step_pk)
+        if step is None or execution is None:
+            return False
+        module = artifact_for(execution)
+        spec = module.STEPS[step.step_id]
+        error = describe(error, node_id=step.step_id)
+        _close_attempt(step, S.FAILED, error=error, metrics=metrics)
+        retry = spec.get("retry") or {}
+        max_attempts = int(step.overrides.get("max_attempts") or retry.get("max_attempts") or 1)
+        now = timezone.now()
+        step.metrics = metrics or step.metrics
+        step.debug = debug or step.debug
+        step.lease_token = ""
+        if (not final and step.attempts < max_attempts and error["type"] not in NOT_RETRIED
+                and execution.status == E.RUNNING):
+            backoff = float(retry.get("backoff_seconds", 1)) * float(
+                retry.get("backoff_factor", 1)) ** (step.attempts - 1)
+            step.status = S.RETRYING
+            step.error = error
+            step.wake_at = now + timedelta(seconds=backoff)
+            step.save()
+            events.emit(execution.pk, "step_retrying", step_id=step.step_id, data={
+                "attempt": step.attempts, "next_attempt": step.attempts + 1,
+                "backoff_seconds": backoff, "error": error})
+            timeout = step_timeout_s(execution, step, spec)
+            transaction.on_commit(partial(dispatch.enqueue_step, execution.pk, step.step_id,
+                                          timeout_s=timeout, countdown=backoff))
+            return True
+        step.status = S.FAILED
         step.error = error
-        step.wake_at = now + timedelta(seconds=backoff)
+        step.error_signature = error_signature(step.step_id, error)
+        step.finished_at = now
+        if step.started_at:
+            step.duration_ms = round((now - step.started_at).total_seconds() * 1000, 3)
         step.save()
-        events.emit(execution.pk, "step_retrying", step_id=step.step_id, data={
-            "attempt": step.attempts, "next_attempt": step.attempts + 1,
-            "backoff_seconds": backoff, "error": error})
-        timeout = step_timeout_s(execution, step, spec)
-        transaction.on_commit(partial(dispatch.enqueue_step, execution.pk, step.step_id,
-                                      timeout_s=timeout, countdown=backoff))
+        events.emit(execution.pk, "step_failed", step_id=step.step_id,
+                    duration_ms=step.duration_ms,
+                    data={"error": error, "attempt": step.attempts,
+                          "continues": spec.get("on_error") == "continue"})
+        if execution.status != E.RUNNING:
+            return True
+        if spec.get("on_error") == "continue":
+            schedule_ready(execution, after=step.step_id)
+        else:
+            finish(execution, E.FAILED, error={"step_id": step.step_id, **error})
         return True
-    step.status = S.FAILED
-    step.error = error
-    step.error_signature = error_signature(step.step_id, error)
-    step.finished_at = now
-    if step.started_at:
-        step.duration_ms = round((now - step.started_at).total_seconds() * 1000, 3)
-    step.save()
-    events.emit(execution.pk, "step_failed", step_id=step.step_id,
-                duration_ms=step.duration_ms,
-                data={"error": error, "attempt": step.attempts,
-                      "continues": spec.get("on_error") == "continue"})
-    if execution.status != E.RUNNING:
-        return True
-    if spec.get("on_error") == "continue":
-        schedule_ready(execution, after=step.step_id)
-    else:
-        finish(execution, E.FAILED, error={"step_id": step.step_id, **error})
-    return True
 
 
 @transaction.atomic

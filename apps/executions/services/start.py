@@ -121,8 +121,13 @@ def admit(*, owner_id: int) -> list[str]:
     The owner's user row is locked as a mutex so concurrent admits cannot overshoot the cap.
     """
     started: list[str] = []
+    # Called after every start and every finish: when nothing waits, skip the owner's lock
+    # (which serialises every admit of that owner). A start that commits after this check
+    # runs its own admit afterwards, which counts this caller's execution as finished.
+    if not Execution.objects.filter(owner_id=owner_id, status=Execution.Status.QUEUED).exists():
+        return started
     cap = runtime_config_get(owner=owner_id)["max_concurrent_executions"]
-    with transaction.atomic():
+    with transaction.atomic(), events.together():
         get_user_model().objects.select_for_update().filter(pk=owner_id).first()
         active = Execution.objects.filter(
             owner_id=owner_id, status__in=[Execution.Status.RUNNING, Execution.Status.PAUSED],
