@@ -20,9 +20,12 @@ HARD_LIMIT_GRACE_S = 30  # the runner stops a step at its timeout; Celery's limi
 
 
 def enqueue_step(execution_id: Any, step_id: str, *, timeout_s: float,
-                 countdown: float | None = None, step_type: str | None = None) -> None:
+                 countdown: float | None = None, step_type: str | None = None,
+                 artifact: str | None = None) -> None:
+    """`step_type` and `artifact` (the code hash) are hints that let the worker do less;
+    the database decides what runs either way."""
     soft = float(timeout_s) + 10
-    args = [str(execution_id), step_id] + ([step_type] if step_type else [])
+    args = [str(execution_id), step_id] + ([step_type, artifact or ""] if step_type else [])
     _send(names.RUN_STEP, args, f"step {step_id} of {execution_id}",
           soft_time_limit=soft, time_limit=soft + HARD_LIMIT_GRACE_S, countdown=countdown)
 

@@ -274,17 +274,19 @@ class StepContext:
 INLINE_TYPES = frozenset({"transform", "condition"})
 
 
-def run_step(execution_id: str, step_id: str, step_type: str | None = None) -> str:
+def run_step(execution_id: str, step_id: str, step_type: str | None = None,
+             artifact: str | None = None) -> str:
     """The body of the worker.run_step task (its connection was checked by task_prerun)."""
     if step_type in INLINE_TYPES:
         with transaction.atomic(), events.together():
-            return _run_step(execution_id, step_id, inline=True)
+            return _run_step(execution_id, step_id, inline=True, artifact=artifact)
     return _run_step(execution_id, step_id, inline=False)
 
 
-def _run_step(execution_id: str, step_id: str, *, inline: bool) -> str:
+def _run_step(execution_id: str, step_id: str, *, inline: bool,
+              artifact: str | None = None) -> str:
     claim = scheduling.step_claim(execution_id=execution_id, step_id=step_id,
-                                  worker=worker_name(), inline=inline)
+                                  worker=worker_name(), inline=inline, artifact=artifact)
     if claim is None:
         logger.info("step %s/%s not claimed: duplicate delivery or not runnable now",
                     execution_id, step_id)

@@ -18,10 +18,12 @@ logger = logging.getLogger(__name__)
 
 @shared_task(name=names.RUN_STEP, acks_late=True, reject_on_worker_lost=True,
              ignore_result=True)
-def run_step(execution_id: str, step_id: str, step_type: str | None = None) -> str:
+def run_step(execution_id: str, step_id: str, step_type: str | None = None,
+             artifact: str | None = None) -> str:
     """Run one step; redelivered if the worker dies, fenced by the lease in the database.
-    `step_type` (optional, a hint) lets expression-only steps run in one transaction."""
-    return runner.run_step(execution_id, step_id, step_type)
+    `step_type` and `artifact` (optional hints) let expression-only steps run in one
+    transaction that reads what they unblock along with their claim."""
+    return runner.run_step(execution_id, step_id, step_type, artifact)
 
 
 @shared_task(name=names.FORWARD_LOGS, bind=True, ignore_result=True, max_retries=8)

@@ -41,12 +41,27 @@ def artifact_module(compilation: Compilation) -> types.ModuleType:
     return module
 
 
+def loaded_artifact(code_sha256: str | None) -> types.ModuleType | None:
+    """The module with this hash if this process has loaded it, else None."""
+    if not code_sha256:
+        return None
+    with _LOCK:
+        return _CACHE.get(code_sha256)
+
+
 def artifact_for(execution: Any) -> types.ModuleType:
     """The execution's module without reading its compilation row when already loaded (the
     row holds the whole generated code: reading it for every step of a long chain adds up)."""
-    with _LOCK:
-        module = _CACHE.get(execution.code_sha256) if execution.code_sha256 else None
+    module = loaded_artifact(execution.code_sha256)
     return module if module is not None else artifact_module(execution.compilation)
+
+
+def neighbourhood(module: types.ModuleType, step_id: str) -> set[str]:
+    """The steps whose rows decide what runs after `step_id`: its successors and all of
+    their predecessors (itself included)."""
+    after = module.SUCCESSORS[step_id]
+    return {step_id, *after, *(edge["source"] for target in after
+                               for edge in module.INCOMING[target])}
 
 
 def incoming_edges(module: types.ModuleType) -> dict[str, list[dict[str, Any]]]:

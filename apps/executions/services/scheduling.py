@@ -12,10 +12,16 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from apps.common import rowsql
 from apps.executions import events
 from apps.executions.errors import describe
 from apps.executions.models import TERMINAL_STEP, Execution, StepAttempt, StepRun
-from apps.executions.services.artifacts import artifact_for, incoming_edges
+from apps.executions.services.artifacts import (
+    artifact_for,
+    incoming_edges,
+    loaded_artifact,
+    neighbourhood,
+)
 from apps.executions.services.insights import error_signature
 from apps.runtime.selectors import runtime_config_get
 from compiler import expressions
@@ -53,7 +59,8 @@ def preview(value: Any) -> tuple[Any, bool]:
 
 
 def schedule_ready(execution: Execution, *, after: str | None = None,
-                   config: dict[str, Any] | None = None) -> None:
+                   config: dict[str, Any] | None = None,
+                   known: dict[str, StepRun] | None = None) -> None:
     """Queue every pending step whose predecessors are done; skip the ones whose branch was
     not taken (repeatedly, as skips propagate); finish the execution when nothing is left.
 
@@ -61,7 +68,8 @@ def schedule_ready(execution: Execution, *, after: str | None = None,
     so only they (and their predecessors' states) are read, which keeps a step's cost flat
     however long the workflow is. Without it (start, resume, retry, skip) every step is
     considered. The caller holds the execution's row lock, which every writer of steps
-    takes first, so the rows read here cannot change underneath.
+    takes first, so the rows read here cannot change underneath. `known`: rows read under
+    that same lock in this transaction (and kept current), which saves reading them again.
     """
     if execution.status != E.RUNNING:
         return
@@ -73,12 +81,15 @@ def schedule_ready(execution: Execution, *, after: str | None = None,
     queued_any = False
     while frontier:
         frontier = sorted(set(frontier), key=position.__getitem__)
-        query = StepRun.objects.filter(execution=execution)
-        if not everything:
-            query = query.filter(step_id__in=set(frontier) | {
-                e["source"] for c in frontier for e in incoming[c]})
-        rows = {s.step_id: s for s in query}
-        everything = False  # skips unlock only their successors
+        needed = set(frontier) | {e["source"] for c in frontier for e in incoming[c]}
+        if known is not None and not everything and needed <= known.keys():
+            rows = {step_id: known[step_id] for step_id in needed}
+        else:
+            query = StepRun.objects.filter(execution=execution).order_by()
+            if not everything:
+                query = query.filter(step_id__in=needed)
+            rows = {s.step_id: s for s in query}
+        everything, known = False, None  # skips unlock only their successors
         states = {sid: _state(s, module.STEPS[sid]) for sid, s in rows.items()}
         outputs = {sid: s.output for sid, s in rows.items()}
         unlocked: list[str] = []
@@ -97,21 +108,22 @@ def schedule_ready(execution: Execution, *, after: str | None = None,
                 states[step_id] = S.QUEUED
         now = timezone.now()
         if skipped:
-            StepRun.objects.filter(pk__in=[s.pk for s in skipped]).update(status=S.SKIPPED,
-                                                                           finished_at=now)
+            rowsql.update_many(StepRun, [s.pk for s in skipped], status=S.SKIPPED,
+                               finished_at=now)
             for step in skipped:
                 events.emit(execution.pk, "step_skipped", step_id=step.step_id,
                             data={"reason": "branch not taken"})
         if queued:
-            StepRun.objects.filter(pk__in=[s.pk for s in queued]).update(status=S.QUEUED,
-                                                                          queued_at=now)
+            rowsql.update_many(StepRun, [s.pk for s in queued], status=S.QUEUED,
+                               queued_at=now)
             config = config or runtime_config_get(owner=execution.owner_id)
             for step in queued:
                 queued_any = True
                 events.emit(execution.pk, "step_queued", step_id=step.step_id)
                 timeout = step_timeout_s(execution, step, module.STEPS[step.step_id], config)
                 transaction.on_commit(partial(dispatch.enqueue_step, execution.pk, step.step_id,
-                                              timeout_s=timeout, step_type=step.step_type))
+                                              timeout_s=timeout, step_type=step.step_type,
+                                              artifact=execution.code_sha256))
         frontier = unlocked
     if queued_any:
         return  # a step was just queued: the execution is not over (saves a query a step)
@@ -183,8 +195,9 @@ def _render_output(execution: Execution) -> tuple[Any, dict[str, Any] | None]:
 
 class Claim:
     def __init__(self, step: StepRun, execution: Execution, spec: dict[str, Any],
-                 attempt_row: StepAttempt, *, stored: bool) -> None:
+                 attempt_row: StepAttempt, *, stored: bool, rows: dict[str, StepRun]) -> None:
         self.step = step
+        self.rows = rows  # this step's and its neighbours' rows, read with the claim
         self.execution = execution
         self.spec = spec
         self.token = step.lease_token
@@ -203,15 +216,22 @@ _CLAIM_FIELDS = ["status", "attempts", "lease_token", "lease_owner", "heartbeat_
 # condition) is claimed, run and committed in one transaction by the runner, and savepoints
 # would only add round trips. Any error fails the whole transaction, as it should.
 @transaction.atomic(savepoint=False)
-def step_claim(*, execution_id: Any, step_id: str, worker: str,
-               inline: bool = False) -> Claim | None:
+def step_claim(*, execution_id: Any, step_id: str, worker: str, inline: bool = False,
+               artifact: str | None = None) -> Claim | None:
     """Take the lease on a queued step; None means "not yours": duplicate, early or stopped.
-    `inline`: the caller runs and commits the step in this same transaction."""
-    # One statement reads both rows and locks the execution's: every writer of a step's
-    # status holds that lock first, so the step row needs no lock of its own.
-    step = (StepRun.objects.select_related("execution")
+    `inline`: the caller runs and commits the step in this same transaction; then, when
+    `artifact` (the hash the message carried) names a module already loaded here, the rows
+    that decide what runs next are read along with the step's."""
+    wanted = {step_id}
+    module = loaded_artifact(artifact) if inline else None
+    if module is not None and step_id in module.SUCCESSORS:
+        wanted = neighbourhood(module, step_id)
+    # One statement reads the rows and locks the execution's: every writer of a step's
+    # status holds that lock first, so the step rows need no lock of their own.
+    rows = {row.step_id: row for row in StepRun.objects.select_related("execution")
             .select_for_update(of=("execution",))
-            .filter(execution_id=execution_id, step_id=step_id).first())
+            .filter(execution_id=execution_id, step_id__in=wanted).order_by()}
+    step = rows.get(step_id)
     if step is None:
         return None
     execution = step.execution
@@ -231,20 +251,21 @@ def step_claim(*, execution_id: Any, step_id: str, worker: str,
     attempt_row = StepAttempt(step_run=step, number=step.attempts, status=S.RUNNING,
                               worker=worker, started_at=now)
     if not inline:
-        step.save(update_fields=_CLAIM_FIELDS)
-        attempt_row.save(force_insert=True)
+        rowsql.update_fields(step, _CLAIM_FIELDS)
+        rowsql.insert(attempt_row)
     execution.current_step = step_id
     events.emit(execution.pk, "step_started", step_id=step_id, current_step=step_id,
                 data={"attempt": step.attempts, "worker": worker})
-    return Claim(step, execution, module.STEPS[step_id], attempt_row, stored=not inline)
+    return Claim(step, execution, module.STEPS[step_id], attempt_row, stored=not inline,
+                 rows=rows if inline else {})
 
 
 def claim_store(claim: Claim) -> None:
     """Write an in-process claim before anything but its own commit handles the step (a
     failure goes through the same path as every other step's)."""
     if not claim.stored:
-        claim.step.save(update_fields=_CLAIM_FIELDS)
-        claim.attempt_row.save(force_insert=True)
+        rowsql.update_fields(claim.step, _CLAIM_FIELDS)
+        rowsql.insert(claim.attempt_row)
         claim.stored = True
 
 
@@ -292,10 +313,10 @@ def _close_attempt(step: StepRun, status: str, *, error: dict[str, Any] | None,
         attempt.error = error
         attempt.metrics = {k: v for k, v in metrics.items() if k != "samples"}
         if stored:
-            attempt.save(update_fields=["status", "finished_at", "duration_ms", "error",
-                                        "metrics"])
+            rowsql.update_fields(attempt, ["status", "finished_at", "duration_ms", "error",
+                                           "metrics"])
         else:
-            attempt.save(force_insert=True)
+            rowsql.insert(attempt)
 
 
 @transaction.atomic(savepoint=False)
@@ -330,9 +351,9 @@ def step_succeed(*, step_pk: int, token: str, output: Any, metrics: dict[str, An
         step.metrics = metrics
         step.debug = debug or {}
         step.lease_token = ""
-        step.save(update_fields=[
+        rowsql.update_fields(step, sorted({
             "output", "output_truncated", "status", "error", "finished_at", "duration_ms",
-            "metrics", "debug", *([] if stored else _CLAIM_FIELDS)])
+            "metrics", "debug", *([] if stored else _CLAIM_FIELDS)}))
         _close_attempt(step, S.SUCCEEDED, error=None, metrics=metrics, attempt=attempt,
                        stored=stored)
         if claim is not None:
@@ -343,7 +364,8 @@ def step_succeed(*, step_pk: int, token: str, output: Any, metrics: dict[str, An
                     data={"output": shown, "output_truncated": truncated or step.output_truncated,
                           "attempt": step.attempts,
                           "metrics": {k: v for k, v in metrics.items() if k != "samples"}})
-        schedule_ready(execution, after=step.step_id, config=config)
+        schedule_ready(execution, after=step.step_id, config=config,
+                       known=claim.rows if claim is not None else None)
     return True
 
 
