@@ -23,6 +23,7 @@ import psutil  # noqa: E402
 import redis  # noqa: E402
 from celery import chain  # noqa: E402
 from django.conf import settings  # noqa: E402
+from django.db.models import Max, Min  # noqa: E402
 
 from apps.executions.models import TERMINAL_EXECUTION, Execution, StepRun  # noqa: E402
 from apps.executions.services import execution_start  # noqa: E402
@@ -60,6 +61,23 @@ def raw_hop_ms(hops: int) -> float:
     while not client.get(key):
         time.sleep(0.005)
     return (float(client.get(key)) - started) / hops * 1000
+
+
+def raw_rate(count: int) -> float:
+    """Tasks/s of a bare Celery worker draining `count` queued no-op tasks."""
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    key = f"bench:{uuid.uuid4().hex}"
+    for _ in range(count):
+        raw_celery.tick.delay(key)
+    worker = start_worker("bench.raw_celery", "raw-rate", ["-Q", os.environ["RAW_QUEUE"]])
+    try:
+        deadline = time.monotonic() + 600
+        while int(client.get(key) or 0) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        first, last = float(client.get(f"{key}:first")), float(client.get(f"{key}:last"))
+    finally:
+        stop(worker)
+    return count / (last - first)
 
 
 def main() -> None:
@@ -126,8 +144,33 @@ def main() -> None:
         statuses = set(Execution.objects.filter(pk__in=ids).values_list("status", flat=True))
         rows.append((f"{args.concurrent} concurrent 5-step executions",
                      f"{steps / wall:.0f} steps/s",
-                     f"wall {wall:.1f} s, statuses {sorted(statuses)}, worker RSS "
+                     f"wall {wall:.1f} s (this process starting them meanwhile), statuses "
+                     f"{sorted(statuses)}, worker RSS {rss_before:.0f} → "
+                     f"{tree_rss_mb(engine):.0f} MB"))
+
+        # The worker alone: the same executions started while no worker runs (their first
+        # steps wait in the broker), then a fresh worker drains them. Steps/s from the first
+        # step claimed to the last committed, read from the stored rows.
+        stop(engine, raw)
+        raw_tps = raw_rate(steps)
+        began = time.perf_counter()
+        ids = [execution_start(workflow=five, owner=user, inputs={}).pk
+               for _ in range(args.concurrent)]
+        start_rate = args.concurrent / (time.perf_counter() - began)
+        engine = start_worker("config", "engine", ["-Q", settings.CELERY_TASK_DEFAULT_QUEUE])
+        rss_before = tree_rss_mb(engine)
+        wait_all(ids)
+        span = StepRun.objects.filter(execution_id__in=ids).aggregate(
+            first=Min("started_at"), last=Max("finished_at"))
+        seconds = (span["last"] - span["first"]).total_seconds()
+        statuses = set(Execution.objects.filter(pk__in=ids).values_list("status", flat=True))
+        rows.append(("worker throughput, 5-step executions", f"{steps / seconds:.0f} steps/s",
+                     f"{steps} steps in {seconds:.1f} s, statuses {sorted(statuses)}, RSS "
                      f"{rss_before:.0f} → {tree_rss_mb(engine):.0f} MB (target ≥ 300 steps/s)"))
+        rows.append(("raw Celery throughput, no-op tasks", f"{raw_tps:.0f} tasks/s",
+                     f"{steps} tasks queued first, then drained by a fresh -c 2 worker"))
+        rows.append(("execution starts, one client", f"{start_rate:.0f} /s",
+                     "validated, stored with its steps and events, first step queued"))
     finally:
         stop(engine, raw)
     print_table("Engine benchmark", rows)

@@ -19,3 +19,15 @@ app.conf.update(task_default_queue=QUEUE, task_ignore_result=True, worker_prefet
 def hop(index: int, last: int, key: str) -> None:
     if index == last:
         redis.Redis.from_url(BROKER).set(key, repr(time.time()))
+
+
+_client = redis.Redis.from_url(BROKER)
+
+
+@app.task(name="raw.tick")
+def tick(key: str) -> None:
+    """Throughput baseline: note the first and last time any tick ran, and count them."""
+    now = repr(time.time())
+    pipe = _client.pipeline(transaction=False)
+    pipe.setnx(f"{key}:first", now).set(f"{key}:last", now).incr(key)
+    pipe.execute()

@@ -82,7 +82,7 @@ def schedule_ready(execution: Execution, *, after: str | None = None,
     while frontier:
         frontier = sorted(set(frontier), key=position.__getitem__)
         needed = set(frontier) | {e["source"] for c in frontier for e in incoming[c]}
-        if known is not None and not everything and needed <= known.keys():
+        if known is not None and needed <= known.keys():
             rows = {step_id: known[step_id] for step_id in needed}
         else:
             query = StepRun.objects.filter(execution=execution).order_by()

@@ -97,22 +97,60 @@ def execution_start(*, workflow: Workflow, owner: AbstractBaseUser | None = None
     secret_names = _secret_names(schema)
     secrets = {k: v for k, v in values.items() if k in secret_names}
     shown = {k: (MASK if k in secret_names else v) for k, v in values.items()}
-    execution = Execution.objects.create(
+    execution = Execution(
         owner_id=owner_id, workflow=workflow, compilation=compilation, parent=parent,
         parent_step_id=parent_step_id, rerun_of=rerun_of, trigger=trigger,
         environment=environment, inputs=shown, idempotency_key=idempotency_key,
         code_sha256=compilation.code_sha256,
         encrypted_secret_inputs=encrypt_json(secrets) if secrets else "",
     )
-    StepRun.objects.bulk_create([
+    # With a free slot and nobody waiting, start in this same transaction (the common case:
+    # one transaction instead of two); otherwise it waits as `queued` for admit().
+    now_running = _slot_free(owner_id, child=parent is not None)
+    if now_running:
+        execution.status = Execution.Status.RUNNING
+        execution.started_at = timezone.now()
+    execution.save(force_insert=True)
+    steps = StepRun.objects.bulk_create([
         StepRun(execution=execution, step_id=step_id, step_type=module.STEPS[step_id]["type"])
         for step_id in module.ORDER
     ])
-    events.emit(execution.pk, "execution_queued", data={
-        "workflow_id": workflow.pk, "revision": compilation.revision, "trigger": trigger,
-        "steps": list(module.ORDER)})
-    transaction.on_commit(partial(admit, owner_id=owner_id))
+    with events.together():
+        events.emit(execution.pk, "execution_queued", data={
+            "workflow_id": workflow.pk, "revision": compilation.revision, "trigger": trigger,
+            "steps": list(module.ORDER)})
+        if now_running:
+            _started(execution, known={step.step_id: step for step in steps})
+    if not now_running:
+        transaction.on_commit(partial(admit, owner_id=owner_id))
     return execution
+
+
+def _slot_free(owner_id: int, *, child: bool) -> bool:
+    """Whether a new execution may start at once: a child always runs inside its parent's
+    slot; a top-level one when nothing of the owner's waits and the cap is not reached. The
+    owner's row lock (taken here, held until commit) is the mutex admit() also takes."""
+    if child:
+        return True
+    cap = runtime_config_get(owner=owner_id)["max_concurrent_executions"]
+    get_user_model().objects.select_for_update().filter(pk=owner_id).order_by().first()
+    waiting = Execution.objects.filter(owner_id=owner_id, status=Execution.Status.QUEUED,
+                                       parent__isnull=True)
+    return not waiting.exists() and _active(owner_id) < cap
+
+
+def _active(owner_id: int) -> int:
+    return Execution.objects.filter(
+        owner_id=owner_id, status__in=[Execution.Status.RUNNING, Execution.Status.PAUSED],
+        parent__isnull=True).count()
+
+
+def _started(execution: Execution, known: dict[str, StepRun] | None = None) -> None:
+    """The execution_started event and its first steps queued (status already running)."""
+    events.emit(execution.pk, "execution_started", data={
+        "queued_ms": round((execution.started_at - execution.created_at)
+                           .total_seconds() * 1000, 1)})
+    scheduling.schedule_ready(execution, known=known)
 
 
 def admit(*, owner_id: int) -> list[str]:
@@ -128,10 +166,8 @@ def admit(*, owner_id: int) -> list[str]:
         return started
     cap = runtime_config_get(owner=owner_id)["max_concurrent_executions"]
     with transaction.atomic(), events.together():
-        get_user_model().objects.select_for_update().filter(pk=owner_id).first()
-        active = Execution.objects.filter(
-            owner_id=owner_id, status__in=[Execution.Status.RUNNING, Execution.Status.PAUSED],
-            parent__isnull=True).count()
+        get_user_model().objects.select_for_update().filter(pk=owner_id).order_by().first()
+        active = _active(owner_id)
         # Child executions run inside their parent's slot: never queue them behind it.
         # Only as many top-level rows as there are free slots are read: starting many
         # executions at once stays linear.
@@ -143,10 +179,7 @@ def admit(*, owner_id: int) -> list[str]:
             execution.status = Execution.Status.RUNNING
             execution.started_at = timezone.now()
             execution.save(update_fields=["status", "started_at"])
-            events.emit(execution.pk, "execution_started", data={
-                "queued_ms": round((execution.started_at - execution.created_at)
-                                   .total_seconds() * 1000, 1)})
-            scheduling.schedule_ready(execution)
+            _started(execution)
             started.append(str(execution.pk))
     return started
 
