@@ -1,10 +1,11 @@
-"""Write one model row's named fields with plain SQL, skipping Django's query compiler.
+"""Read and write model rows with plain SQL, skipping Django's query compiler.
 
-A workflow step is a handful of single-row writes; building each through the ORM's compiler
-cost more than the database round trip itself (measured on the step hot path). Values go
-through each field's own `get_db_prep_save`, so JSON, timestamps and UUIDs are adapted exactly
-as the ORM would, on PostgreSQL and SQLite alike. Signals and `auto_now` are not applied:
-use these only for models that have neither on the written fields.
+A workflow step is a handful of single-row reads and writes; building each through the ORM's
+compiler cost more than the database round trip itself (measured on the step hot path).
+Values go through each field's own adapters and converters (`get_db_prep_save`, the backend's
+and the field's db converters), so JSON, timestamps and UUIDs come and go exactly as through
+the ORM, on PostgreSQL and SQLite alike. Signals and `auto_now` are not applied: use these
+only for models that have neither on the written fields.
 """
 
 from __future__ import annotations
@@ -14,6 +15,48 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Model
+
+
+_READERS: dict[tuple[str, type[Model]], tuple[str, list[Any], list[str]]] = {}
+
+
+def _reader(model: type[Model]) -> tuple[str, list[Any], list[str]]:
+    """The column list, per-column converters and attribute names to build instances."""
+    key = (connection.vendor, model)
+    if key not in _READERS:
+        qn = connection.ops.quote_name
+        fields = model._meta.concrete_fields
+        converters = []
+        for field in fields:
+            col = field.get_col(model._meta.db_table)
+            converters.append((col, [*connection.ops.get_db_converters(col),
+                                     *col.get_db_converters(connection)]))
+        _READERS[key] = (", ".join(qn(field.column) for field in fields), converters,
+                         [field.attname for field in fields])
+    return _READERS[key]
+
+
+def select(model: type[Model], where: str, params: Sequence[Any], *,
+           lock: bool = False) -> list[Model]:
+    """Instances of the rows matching `where` (SQL with %s placeholders, params already
+    prepared for the database), locked FOR UPDATE when asked and the database can."""
+    columns, converters, names = _reader(model)
+    sql = f"SELECT {columns} FROM {connection.ops.quote_name(model._meta.db_table)} " \
+          f"WHERE {where}"  # noqa: S608 - column names from the model, values as parameters
+    if lock and connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        rows = cursor.fetchall()
+    found = []
+    for row in rows:
+        values = []
+        for value, (col, functions) in zip(row, converters, strict=True):
+            for function in functions:
+                value = function(value, col, connection)
+            values.append(value)
+        found.append(model.from_db(connection.alias, names, values))
+    return found
 
 
 def _prep(model: type[Model], instance: Model, names: Iterable[str]) -> tuple[list[str],

@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from apps.common.crypto import decrypt_json
 from apps.common.masking import mask_value, secret_variants
@@ -72,28 +75,46 @@ class OwnerSnapshot:
     secrets: tuple[str, ...]  # secret env values and connection credentials
 
 
-_SNAPSHOTS: dict[Any, tuple[float, OwnerSnapshot]] = {}
+_SNAPSHOTS: dict[Any, tuple[float, datetime, OwnerSnapshot]] = {}  # by owner and execution
 _SNAPSHOT_TTL_S = 5.0
-_SNAPSHOT_MAX = 512
+_SNAPSHOT_MAX = 1024
+_CLOCK_MARGIN = timedelta(seconds=1)  # the starting process's clock against this one's
 
 
 def owner_snapshot(execution: Execution) -> OwnerSnapshot:
-    """The owner's settings, env and secrets as this execution's steps see them, read (and
-    decrypted) at most every few seconds per execution instead of for every step."""
+    """The owner's settings, env and secrets as steps see them, read (and decrypted) at most
+    every few seconds instead of for every step.
+
+    A snapshot serves the execution it was read for, and other executions of the owner
+    created before it was read: whatever was saved before an execution started always
+    applies to it; a change saved while it runs applies within seconds."""
     now = time.monotonic()
-    cached = _SNAPSHOTS.get(execution.pk)
-    if cached is not None and cached[0] > now:
-        return cached[1]
+    mine = _SNAPSHOTS.get(("execution", execution.pk))
+    if mine is not None and mine[0] > now:
+        return mine[2]
+    shared = _SNAPSHOTS.get(("owner", execution.owner_id))
+    if shared is not None and shared[0] > now and execution.created_at is not None and (
+            shared[1] > execution.created_at + _CLOCK_MARGIN):
+        _remember(("execution", execution.pk), shared, now)
+        return shared[2]
+    read_at = timezone.now()
     env, env_secrets = env_for_execution(owner_id=execution.owner_id)
     snapshot = OwnerSnapshot(
         config=runtime_config_get(owner=execution.owner_id), env=env,
         secrets=(*env_secrets, *all_connection_secrets(owner_id=execution.owner_id)))
-    if len(_SNAPSHOTS) >= _SNAPSHOT_MAX:
-        for key in [k for k, (expires, _) in _SNAPSHOTS.items() if expires <= now] or list(
-                _SNAPSHOTS)[: _SNAPSHOT_MAX // 2]:
-            _SNAPSHOTS.pop(key, None)
-    _SNAPSHOTS[execution.pk] = (now + _SNAPSHOT_TTL_S, snapshot)
+    entry = (now + _SNAPSHOT_TTL_S, read_at, snapshot)
+    _remember(("execution", execution.pk), entry, now)
+    _remember(("owner", execution.owner_id), entry, now)
     return snapshot
+
+
+def _remember(key: tuple[str, Any], entry: tuple[float, datetime, OwnerSnapshot],
+              now: float) -> None:
+    if len(_SNAPSHOTS) >= _SNAPSHOT_MAX:
+        for old in [k for k, (expires, _, _) in _SNAPSHOTS.items() if expires <= now] or list(
+                _SNAPSHOTS)[: _SNAPSHOT_MAX // 2]:
+            _SNAPSHOTS.pop(old, None)
+    _SNAPSHOTS[key] = entry
 
 
 def build_scope(execution: Execution) -> RunScope:

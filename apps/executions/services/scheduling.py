@@ -9,7 +9,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.common import rowsql
@@ -226,16 +226,20 @@ def step_claim(*, execution_id: Any, step_id: str, worker: str, inline: bool = F
     module = loaded_artifact(artifact) if inline else None
     if module is not None and step_id in module.SUCCESSORS:
         wanted = neighbourhood(module, step_id)
-    # One statement reads the rows and locks the execution's: every writer of a step's
-    # status holds that lock first, so the step rows need no lock of their own.
-    rows = {row.step_id: row for row in StepRun.objects.select_related("execution")
-            .select_for_update(of=("execution",))
-            .filter(execution_id=execution_id, step_id__in=wanted).order_by()}
-    step = rows.get(step_id)
-    if step is None:
+    # Lock the execution's row: every writer of a step's status holds that lock first, so
+    # the step rows need no lock of their own.
+    key = Execution._meta.pk.get_db_prep_value(execution_id, connection)
+    execution = next(iter(rowsql.select(Execution, "id = %s", [key], lock=True)), None)
+    if execution is None or execution.status != E.RUNNING:
         return None
-    execution = step.execution
-    if execution.status != E.RUNNING or step.status not in (S.QUEUED, S.RETRYING):
+    wanted_ids = sorted(wanted)
+    rows = {row.step_id: row for row in rowsql.select(
+        StepRun, f"execution_id = %s AND step_id IN ({', '.join(['%s'] * len(wanted_ids))})",
+        [key, *wanted_ids])}
+    step = rows.get(step_id)
+    for row in rows.values():
+        row.execution = execution
+    if step is None or step.status not in (S.QUEUED, S.RETRYING):
         return None
     now = timezone.now()
     if step.wake_at and step.wake_at > now + timedelta(milliseconds=200):
