@@ -1,8 +1,9 @@
 """psutil sampling of whatever runs a step (a sandbox child and its descendants).
 
 A daemon thread samples CPU and RSS every interval; the series and peaks are stored on the
-step, new samples are handed to a callback (streamed as `metrics` events), and crossing the
-memory limit calls `on_limit` (which stops the step with resource_limit).
+step, new samples are handed to a callback about once a second (streamed as `metrics`
+events; the last ones are left in `unsent` for the caller), and crossing the memory limit
+calls `on_limit` (which stops the step with resource_limit).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class ResourceMonitor:
         self._thread = threading.Thread(target=self._loop, daemon=True, name="resource-monitor")
         self._started = 0.0
         self._cpu_by_pid: dict[int, float] = {}
+        self.unsent: list[dict[str, float]] = []  # samples not yet given to on_samples
 
     def watch(self, pid: int) -> None:
         self._pid = pid
@@ -90,8 +92,9 @@ class ResourceMonitor:
         if final is not None:
             self.usage.samples.append(final)
             pending.append(final)
-        if self.on_samples and pending:
-            self.on_samples(pending)
+        # The last samples are not handed over from this thread: the caller sends them with
+        # the step's own commit (one transaction, no connection opened here for them).
+        self.unsent = pending
 
     def _sample(self) -> dict[str, float] | None:
         if self._pid is None:

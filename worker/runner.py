@@ -17,6 +17,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import connection, transaction
 from django.utils import timezone
 
+from apps.common import rowsql
 from apps.executions import events
 from apps.executions.models import Execution, StepRun
 from apps.executions.services import children, scheduling
@@ -147,6 +148,7 @@ class StepContext:
         self.spec = claim.spec
         self.attempt = claim.attempt
         self.metrics: dict[str, Any] = {}
+        self.unsent_samples: list[dict[str, float]] = []  # sent with the step's commit
         self.debug: dict[str, Any] = {}
         self.timeout_s = scheduling.step_timeout_s(claim.execution, claim.step, claim.spec,
                                                    config)
@@ -162,7 +164,7 @@ class StepContext:
 
     def record_inputs(self, inputs: Any) -> None:
         """Keep what the step was given (masked), for debugging and for a retry to edit."""
-        StepRun.objects.filter(pk=self.step.pk).update(inputs=self.scope.mask(inputs))
+        rowsql.update_many(StepRun, [self.step.pk], inputs=self.scope.mask(inputs))
 
     def run_python(self, code: str, inputs: dict[str, Any]) -> Any:
         if "inputs" in self.step.overrides:
@@ -188,7 +190,8 @@ class StepContext:
                             data={"samples": samples})
             except Exception:
                 logger.warning("metrics event not stored; the step goes on", exc_info=True)
-                connection.close()
+            finally:
+                connection.close()  # this thread's own connection: the thread ends soon
 
         monitor = ResourceMonitor(interval_s=interval, memory_limit_mb=self.memory_mb,
                                   on_limit=lambda: sandbox.kill("memory"),
@@ -201,6 +204,7 @@ class StepContext:
             monitor.floor(peak_rss_mb=float(outcome.usage.get("max_rss_mb", 0)),
                           cpu_seconds=float(outcome.usage.get("cpu_s", 0)))
         self.metrics = monitor.usage.as_metrics()
+        self.unsent_samples = monitor.unsent
         self.metrics["isolation"] = sandbox.isolated_by
         self.debug = outcome.debug
         if outcome.killed_for == "timeout":
@@ -306,7 +310,7 @@ def _run_step(execution_id: str, step_id: str, *, inline: bool,
         logs.background = True
     ctx = StepContext(claim, scope, config, logs, control)
     module = artifact_for(execution)
-    outcome = "succeeded"
+    outcome, error = "succeeded", None
     try:
         output = module.STEP_FUNCTIONS[step_id](ctx)
         output = scope.mask(output)
@@ -331,19 +335,29 @@ def _run_step(execution_id: str, step_id: str, *, inline: bool,
     _stop_heartbeat(heart, stop, logs)
     if control["state"] == "lost":
         return "lease lost"
-    if control["state"] == "cancel" or (outcome == "failed" and error.get("type") == "cancelled"):
+    with transaction.atomic(savepoint=False), events.together():  # one write for the events
+        if ctx.unsent_samples:
+            events.emit(execution.pk, "metrics", step_id=step_id,
+                        data={"samples": ctx.unsent_samples})
+        return _commit(claim, ctx, control, outcome, output, error, config)
+
+
+def _commit(claim: scheduling.Claim, ctx: StepContext, control: dict[str, str], outcome: str,
+            output: Any, error: dict[str, Any] | None, config: dict[str, Any]) -> str:
+    if control["state"] == "cancel" or (outcome == "failed" and error
+                                         and error.get("type") == "cancelled"):
         scheduling.claim_store(claim)
         scheduling.step_cancelled(step_pk=claim.step.pk, token=claim.token)
         return "cancelled"
     if outcome == "succeeded":
         scheduling.step_succeed(step_pk=claim.step.pk, token=claim.token, output=output,
-                                metrics=ctx.metrics, debug=scope.mask(ctx.debug),
+                                metrics=ctx.metrics, debug=ctx.scope.mask(ctx.debug),
                                 max_bytes=config["output_max_bytes"], config=config,
-                                execution_id=execution.pk, claim=claim if inline else None)
+                                execution_id=claim.execution.pk, claim=claim)
     else:
         scheduling.claim_store(claim)
-        scheduling.step_fail(step_pk=claim.step.pk, token=claim.token, error=error,
-                             metrics=ctx.metrics, debug=scope.mask(ctx.debug))
+        scheduling.step_fail(step_pk=claim.step.pk, token=claim.token, error=error or {},
+                             metrics=ctx.metrics, debug=ctx.scope.mask(ctx.debug))
     return outcome
 
 

@@ -86,7 +86,9 @@ class Sandbox:
 
     def _start(self) -> subprocess.Popen[bytes]:
         prefix = _bwrap_command(self.network)
-        python = [sys.executable, "-I", "-S", str(SERVER)]
+        # Absolute: a worker started as `../.venv/bin/python` would otherwise look for the
+        # interpreter relative to the sandbox's working directory.
+        python = [os.path.abspath(sys.executable), "-I", "-S", str(SERVER)]
         if prefix:
             command, self.isolated_by = [*prefix, *python, "--bwrap"], "bubblewrap"
         else:

@@ -16,7 +16,6 @@ from typing import Any
 from django.db import connection
 from django.db.models import Model
 
-
 _READERS: dict[tuple[str, type[Model]], tuple[str, list[Any], list[str]]] = {}
 
 

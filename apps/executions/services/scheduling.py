@@ -292,8 +292,12 @@ def lock_step(step_pk: int, execution_id: Any = None) -> tuple[Execution | None,
                                                                       flat=True).first()
     if execution_id is None:
         return None, None
-    execution = Execution.objects.select_for_update().get(pk=execution_id)
-    return execution, StepRun.objects.select_for_update().filter(pk=step_pk).first()
+    key = Execution._meta.pk.get_db_prep_value(execution_id, connection)
+    execution = next(iter(rowsql.select(Execution, "id = %s", [key], lock=True)), None)
+    if execution is None:
+        return None, None
+    step = next(iter(rowsql.select(StepRun, "id = %s", [step_pk], lock=True)), None)
+    return execution, step
 
 
 def _locked_owned(step_pk: int, token: str,
@@ -328,13 +332,18 @@ def step_succeed(*, step_pk: int, token: str, output: Any, metrics: dict[str, An
                  debug: dict[str, Any] | None = None, max_bytes: int = 1_048_576,
                  config: dict[str, Any] | None = None, execution_id: Any = None,
                  claim: Claim | None = None) -> bool:
-    """Commit a result. `claim` is passed only inside the transaction that claimed the step
-    (its rows are still locked and current), which saves reading them again; an in-process
-    claim not yet written is written here, with the result, in one UPDATE."""
+    """Commit a result. `claim`: the runner's claim of this attempt (its attempt row is
+    closed without reading it again); when made in this same transaction, its rows are still
+    locked and current, and an in-process claim not yet written is written here, with the
+    result, in one UPDATE."""
     attempt, stored = None, True
     if claim is not None and claim.step.pk == step_pk and claim.token == token:
-        execution, step, attempt = claim.execution, claim.step, claim.attempt_row
-        stored = claim.stored
+        if claim.rows:  # claimed in this transaction: its rows are locked and current
+            execution, step = claim.execution, claim.step
+            stored = claim.stored
+        else:
+            execution, step = _locked_owned(step_pk, token, execution_id)
+        attempt = claim.attempt_row
     else:
         execution, step = _locked_owned(step_pk, token, execution_id)
     if step is None or execution is None:
@@ -369,7 +378,7 @@ def step_succeed(*, step_pk: int, token: str, output: Any, metrics: dict[str, An
                           "attempt": step.attempts,
                           "metrics": {k: v for k, v in metrics.items() if k != "samples"}})
         schedule_ready(execution, after=step.step_id, config=config,
-                       known=claim.rows if claim is not None else None)
+                       known=claim.rows if claim is not None and claim.rows else None)
     return True
 
 
