@@ -9,6 +9,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 
 class Execution(models.Model):
@@ -98,7 +99,10 @@ class StepRun(models.Model):
         SKIPPED = "skipped"
         CANCELLED = "cancelled"
 
-    execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="steps")
+    # Indexes on this table are kept few and partial: a step's row is rewritten several
+    # times while it runs, and every index is written again each time its status changes.
+    execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="steps",
+                                  db_index=False)  # uniq_step_per_exec leads with it
     step_id = models.CharField(max_length=200)
     step_type = models.CharField(max_length=32)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
@@ -123,9 +127,9 @@ class StepRun(models.Model):
     # How often the worker running this step vanished; bounded to stop poison loops.
     lost_count = models.PositiveIntegerField(default=0)
     # Failures that differ only in ids, numbers and paths share this (insights.error_signature).
-    error_signature = models.CharField(max_length=40, blank=True, default="", db_index=True)
+    error_signature = models.CharField(max_length=40, blank=True, default="")
     # A `workflow` step waits for this child execution instead of holding a worker.
-    child_execution = models.ForeignKey(Execution, null=True, blank=True,
+    child_execution = models.ForeignKey(Execution, null=True, blank=True, db_index=False,
                                         on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
@@ -133,7 +137,15 @@ class StepRun(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["execution", "step_id"], name="uniq_step_per_exec")
         ]
-        indexes = [models.Index(fields=["status", "heartbeat_at"], name="step_sweep")]
+        indexes = [
+            # What the sweeper looks for: only steps still in flight.
+            models.Index(fields=["status", "heartbeat_at"], name="step_sweep_live",
+                         condition=Q(status__in=["queued", "running", "retrying"])),
+            models.Index(fields=["error_signature"], name="step_error_sig",
+                         condition=~Q(error_signature="")),
+            models.Index(fields=["child_execution"], name="step_child",
+                         condition=Q(child_execution__isnull=False)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.step_id}: {self.status}"
@@ -152,7 +164,8 @@ TERMINAL_STEP = frozenset(
 class StepAttempt(models.Model):
     """One attempt at a step: its own timing, outcome, worker and resource usage."""
 
-    step_run = models.ForeignKey(StepRun, on_delete=models.CASCADE, related_name="attempt_rows")
+    step_run = models.ForeignKey(StepRun, on_delete=models.CASCADE, related_name="attempt_rows",
+                                 db_index=False)  # uniq_attempt_number leads with it
     number = models.PositiveIntegerField()
     status = models.CharField(max_length=16, choices=StepRun.Status.choices)
     worker = models.CharField(max_length=200, blank=True, default="")
@@ -175,7 +188,8 @@ class StepAttempt(models.Model):
 class ExecutionEvent(models.Model):
     """A ProgressEvent (DESIGN.md §5), append-only, numbered per execution by `seq`."""
 
-    execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="events")
+    execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="events",
+                                  db_index=False)  # uniq_event_seq leads with it
     seq = models.PositiveBigIntegerField()
     type = models.CharField(max_length=32)
     step_id = models.CharField(max_length=200, blank=True, default="")
@@ -202,7 +216,8 @@ class LogLine(models.Model):
         WARNING = "warning"
         ERROR = "error"
 
-    execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="log_lines")
+    execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="log_lines",
+                                  db_index=False)  # uniq_log_seq leads with it
     seq = models.PositiveBigIntegerField()
     step_id = models.CharField(max_length=200, blank=True, default="")
     attempt = models.PositiveIntegerField(default=1)
