@@ -77,24 +77,22 @@ class ResourceMonitor:
         self.usage.wall_seconds = time.monotonic() - self._started
 
     def _loop(self) -> None:
-        pending: list[dict[str, float]] = []
+        handed = 0  # samples given to on_samples so far
         last_flush = time.monotonic()
         while not self._stop.wait(self.interval_s):
             sample = self._sample()
             if sample is None:
                 continue
             self.usage.samples.append(sample)
-            pending.append(sample)
             if self.on_samples and time.monotonic() - last_flush >= 1.0:
-                self.on_samples(pending)
-                pending, last_flush = [], time.monotonic()
+                self.on_samples(self.usage.samples[handed:])
+                handed, last_flush = len(self.usage.samples), time.monotonic()
         final = self._sample()
         if final is not None:
             self.usage.samples.append(final)
-            pending.append(final)
-        # The last samples are not handed over from this thread: the caller sends them with
-        # the step's own commit (one transaction, no connection opened here for them).
-        self.unsent = pending
+        # The last samples (all of a short step's) are not handed over from this thread: the
+        # caller sends them with the step's own commit (no connection opened here for them).
+        self.unsent = self.usage.samples[handed:]
 
     def _sample(self) -> dict[str, float] | None:
         if self._pid is None:
