@@ -14,7 +14,7 @@ from functools import partial
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from apps.common import rowsql
@@ -280,7 +280,23 @@ INLINE_TYPES = frozenset({"transform", "condition"})
 
 def run_step(execution_id: str, step_id: str, step_type: str | None = None,
              artifact: str | None = None) -> str:
-    """The body of the worker.run_step task (its connection was checked by task_prerun)."""
+    """The body of the worker.run_step task. A connection that died while the worker was
+    busy (task_prerun skips the health check then) fails the claim, which changed nothing:
+    reconnect and claim once more."""
+    try:
+        return _run(execution_id, step_id, step_type, artifact)
+    except ClaimConnectionLost:
+        logger.warning("database connection lost before the claim of %s/%s; reconnecting",
+                       execution_id, step_id)
+        connection.close()
+        return _run(execution_id, step_id, step_type, artifact)
+
+
+class ClaimConnectionLost(Exception):  # noqa: N818 - a signal to retry, not an error
+    pass
+
+
+def _run(execution_id: str, step_id: str, step_type: str | None, artifact: str | None) -> str:
     if step_type in INLINE_TYPES:
         with transaction.atomic(), events.together():
             return _run_step(execution_id, step_id, inline=True, artifact=artifact)
@@ -289,8 +305,14 @@ def run_step(execution_id: str, step_id: str, step_type: str | None = None,
 
 def _run_step(execution_id: str, step_id: str, *, inline: bool,
               artifact: str | None = None) -> str:
-    claim = scheduling.step_claim(execution_id=execution_id, step_id=step_id,
-                                  worker=worker_name(), inline=inline, artifact=artifact)
+    try:
+        claim = scheduling.step_claim(execution_id=execution_id, step_id=step_id,
+                                      worker=worker_name(), inline=inline, artifact=artifact)
+    except (OperationalError, InterfaceError) as exc:
+        raw = connection.connection
+        if raw is not None and not raw.closed and not getattr(raw, "broken", False):
+            raise  # the database answered: a real error, not a dead connection
+        raise ClaimConnectionLost from exc
     if claim is None:
         logger.info("step %s/%s not claimed: duplicate delivery or not runnable now",
                     execution_id, step_id)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from celery import shared_task
 from celery.signals import task_postrun, task_prerun, worker_init, worker_process_shutdown
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from apps.executions.services import retention
 from apps.executions.services.scheduling import delay_elapsed
@@ -71,11 +72,29 @@ def _close_sandboxes(**_kwargs):  # type: ignore[no-untyped-def]
     sandbox.close_all()
 
 
+_last_task_end = 0.0
+HEALTH_CHECK_IDLE_S = 1.0
+
+
 @task_prerun.connect
-@task_postrun.connect
-def _close_old_connections(**_kwargs):  # type: ignore[no-untyped-def]
+def _before_task(**_kwargs):  # type: ignore[no-untyped-def]
     """What Django does around each request: drop a connection that failed (PostgreSQL
     restarted, the backend terminated) or outlived CONN_MAX_AGE. Celery's own fixup would
     close every connection around every task; CELERY_DB_REUSE_MAX turns that off to save a
-    reconnect per step, so a broken connection must still be dropped here for every task."""
+    reconnect per step, so a broken connection must still be dropped here for every task.
+
+    The health check (a `SELECT 1` before first use) runs only after the worker sat idle:
+    a busy worker used its connection a moment ago, and a step whose claim still meets a
+    dead one reconnects and claims again (runner.run_step)."""
     close_old_connections()
+    if time.monotonic() - _last_task_end < HEALTH_CHECK_IDLE_S:
+        for connection in connections.all(initialized_only=True):
+            if connection.connection is not None:
+                connection.health_check_done = True
+
+
+@task_postrun.connect
+def _after_task(**_kwargs):  # type: ignore[no-untyped-def]
+    global _last_task_end  # noqa: PLW0603 - one per worker process
+    close_old_connections()
+    _last_task_end = time.monotonic()

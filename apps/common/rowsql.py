@@ -6,17 +6,54 @@ Values go through each field's own adapters and converters (`get_db_prep_save`, 
 and the field's db converters), so JSON, timestamps and UUIDs come and go exactly as through
 the ORM, on PostgreSQL and SQLite alike. Signals and `auto_now` are not applied: use these
 only for models that have neither on the written fields.
+
+Each helper is also available as a `Statement`, so that several can go in one round trip
+(`run`): on PostgreSQL they are sent as one multi-statement query, run in order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
 from django.db.models import Model
 
 _READERS: dict[tuple[str, type[Model]], tuple[str, list[Any], list[str]]] = {}
+
+
+@dataclass(frozen=True)
+class Statement:
+    sql: str
+    params: list[Any]
+    read: Callable[[Any], Any]  # turns the cursor, positioned on this statement, into a result
+
+
+def _together() -> bool:
+    """Several statements in one execute: psycopg's client-side binding (Django's default)
+    sends them as one simple query; server-side binding cannot."""
+    return connection.vendor == "postgresql" and not connection.settings_dict.get(
+        "OPTIONS", {}).get("server_side_binding")
+
+
+def run(*statements: Statement) -> list[Any]:
+    """Execute the statements in order and return each one's result; on PostgreSQL in one
+    round trip. Inside a transaction, a failing statement fails them all."""
+    results = []
+    with connection.cursor() as cursor:
+        if len(statements) > 1 and _together():
+            cursor.execute("; ".join(statement.sql for statement in statements),
+                           [param for statement in statements for param in statement.params])
+            for index, statement in enumerate(statements):
+                if index:
+                    cursor.nextset()
+                results.append(statement.read(cursor))
+        else:
+            for statement in statements:
+                cursor.execute(statement.sql, statement.params)
+                results.append(statement.read(cursor))
+    return results
 
 
 def _reader(model: type[Model]) -> tuple[str, list[Any], list[str]]:
@@ -35,8 +72,8 @@ def _reader(model: type[Model]) -> tuple[str, list[Any], list[str]]:
     return _READERS[key]
 
 
-def select(model: type[Model], where: str, params: Sequence[Any], *,
-           lock: bool = False) -> list[Model]:
+def selecting(model: type[Model], where: str, params: Sequence[Any], *,
+              lock: bool = False) -> Statement:
     """Instances of the rows matching `where` (SQL with %s placeholders, params already
     prepared for the database), locked FOR UPDATE when asked and the database can."""
     columns, converters, names = _reader(model)
@@ -44,18 +81,24 @@ def select(model: type[Model], where: str, params: Sequence[Any], *,
           f"WHERE {where}"  # noqa: S608 - column names from the model, values as parameters
     if lock and connection.features.has_select_for_update:
         sql += " FOR UPDATE"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
-        rows = cursor.fetchall()
-    found = []
-    for row in rows:
-        values = []
-        for value, (col, functions) in zip(row, converters, strict=True):
-            for function in functions:
-                value = function(value, col, connection)
-            values.append(value)
-        found.append(model.from_db(connection.alias, names, values))
-    return found
+
+    def read(cursor: Any) -> list[Model]:
+        found = []
+        for row in cursor.fetchall():
+            values = []
+            for value, (col, functions) in zip(row, converters, strict=True):
+                for function in functions:
+                    value = function(value, col, connection)
+                values.append(value)
+            found.append(model.from_db(connection.alias, names, values))
+        return found
+
+    return Statement(sql, list(params), read)
+
+
+def select(model: type[Model], where: str, params: Sequence[Any], *,
+           lock: bool = False) -> list[Model]:
+    return run(selecting(model, where, params, lock=lock))[0]
 
 
 def _prep(model: type[Model], instance: Model, names: Iterable[str]) -> tuple[list[str],
@@ -69,17 +112,23 @@ def _prep(model: type[Model], instance: Model, names: Iterable[str]) -> tuple[li
     return columns, values
 
 
-def update_fields(instance: Model, names: Sequence[str]) -> int:
-    """UPDATE the instance's row, setting the named fields; returns the rows changed."""
+def _rowcount(cursor: Any) -> int:
+    return cursor.rowcount
+
+
+def updating(instance: Model, names: Sequence[str]) -> Statement:
+    """UPDATE the instance's row, setting the named fields; the result is the rows changed."""
     model = type(instance)
     columns, values = _prep(model, instance, names)
     assignments = ", ".join(f"{column} = %s" for column in columns)
     pk = model._meta.pk
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {connection.ops.quote_name(model._meta.db_table)} "  # noqa: S608
-                       f"SET {assignments} WHERE {connection.ops.quote_name(pk.column)} = %s",
-                       [*values, pk.get_db_prep_value(instance.pk, connection)])
-        return cursor.rowcount
+    return Statement(f"UPDATE {connection.ops.quote_name(model._meta.db_table)} "  # noqa: S608
+                     f"SET {assignments} WHERE {connection.ops.quote_name(pk.column)} = %s",
+                     [*values, pk.get_db_prep_value(instance.pk, connection)], _rowcount)
+
+
+def update_fields(instance: Model, names: Sequence[str]) -> int:
+    return run(updating(instance, names))[0]
 
 
 def update_many(model: type[Model], pks: Sequence[Any], **values: Any) -> int:
@@ -90,26 +139,30 @@ def update_many(model: type[Model], pks: Sequence[Any], **values: Any) -> int:
     fields = [model._meta.get_field(name) for name in values]
     assignments = ", ".join(f"{qn(field.column)} = %s" for field in fields)
     pk = model._meta.pk
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {qn(model._meta.db_table)} SET {assignments} "  # noqa: S608
-            f"WHERE {qn(pk.column)} IN ({', '.join(['%s'] * len(pks))})",
-            [*(field.get_db_prep_save(values[field.name], connection) for field in fields),
-             *(pk.get_db_prep_value(key, connection) for key in pks)])
-        return cursor.rowcount
+    return run(Statement(
+        f"UPDATE {qn(model._meta.db_table)} SET {assignments} "  # noqa: S608
+        f"WHERE {qn(pk.column)} IN ({', '.join(['%s'] * len(pks))})",
+        [*(field.get_db_prep_save(values[field.name], connection) for field in fields),
+         *(pk.get_db_prep_value(key, connection) for key in pks)], _rowcount))[0]
 
 
-def insert(instance: Model) -> None:
-    """INSERT the instance (every concrete field but an auto primary key) and set its pk."""
+def inserting(instance: Model) -> Statement:
+    """INSERT the instance (every concrete field but an unset primary key); sets its pk."""
     model = type(instance)
     names = [field.name for field in model._meta.concrete_fields
              if not (field.primary_key and instance.pk is None)]
     columns, values = _prep(model, instance, names)
     qn = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
-            f"VALUES ({', '.join(['%s'] * len(values))}) "
-            f"RETURNING {qn(model._meta.pk.column)}", values)
+
+    def read(cursor: Any) -> Model:
         (instance.pk,) = cursor.fetchone()
-    instance._state.adding = False
+        instance._state.adding = False
+        return instance
+
+    return Statement(f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
+                     f"VALUES ({', '.join(['%s'] * len(values))}) "
+                     f"RETURNING {qn(model._meta.pk.column)}", values, read)
+
+
+def insert(instance: Model) -> None:
+    run(inserting(instance))

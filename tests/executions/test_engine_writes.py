@@ -28,7 +28,7 @@ def _seqs(execution: Execution) -> list[int]:
     return list(execution.events.order_by("seq").values_list("seq", flat=True))
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db  # inside the test's transaction: no worker sees these
 def test_events_written_together_keep_order_and_numbers_per_execution(user):
     first = start(user, _chain(2))
     second = start(user, _chain(2))
@@ -54,7 +54,7 @@ def test_events_written_together_keep_order_and_numbers_per_execution(user):
     assert first.current_step == "a" and second.current_step == "x"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db  # inside the test's transaction: no worker sees these
 def test_events_of_a_failed_block_are_not_stored(user):
     execution = start(user, _chain(1))
     count = ExecutionEvent.objects.filter(execution=execution).count()
@@ -68,6 +68,9 @@ def test_events_of_a_failed_block_are_not_stored(user):
         failing_block()
     assert ExecutionEvent.objects.filter(execution=execution).count() == count
 
+
+@pytest.mark.django_db(transaction=True)
+def test_events_together_needs_a_transaction():
     def outside_a_transaction() -> None:
         with events.together():
             pass
@@ -76,7 +79,7 @@ def test_events_of_a_failed_block_are_not_stored(user):
         outside_a_transaction()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db  # inside the test's transaction: no worker sees these
 def test_a_finished_execution_keeps_no_current_step(user):
     execution = start(user, _chain(1))
     with transaction.atomic(), events.together():

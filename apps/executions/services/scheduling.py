@@ -229,13 +229,16 @@ def step_claim(*, execution_id: Any, step_id: str, worker: str, inline: bool = F
     # Lock the execution's row: every writer of a step's status holds that lock first, so
     # the step rows need no lock of their own.
     key = Execution._meta.pk.get_db_prep_value(execution_id, connection)
-    execution = next(iter(rowsql.select(Execution, "id = %s", [key], lock=True)), None)
+    wanted_ids = sorted(wanted)
+    executions, steps = rowsql.run(  # one round trip, the lock first
+        rowsql.selecting(Execution, "id = %s", [key], lock=True),
+        rowsql.selecting(StepRun, f"execution_id = %s AND step_id IN "
+                                  f"({', '.join(['%s'] * len(wanted_ids))})",
+                         [key, *wanted_ids]))
+    execution = executions[0] if executions else None
     if execution is None or execution.status != E.RUNNING:
         return None
-    wanted_ids = sorted(wanted)
-    rows = {row.step_id: row for row in rowsql.select(
-        StepRun, f"execution_id = %s AND step_id IN ({', '.join(['%s'] * len(wanted_ids))})",
-        [key, *wanted_ids])}
+    rows = {row.step_id: row for row in steps}
     step = rows.get(step_id)
     for row in rows.values():
         row.execution = execution
@@ -255,8 +258,7 @@ def step_claim(*, execution_id: Any, step_id: str, worker: str, inline: bool = F
     attempt_row = StepAttempt(step_run=step, number=step.attempts, status=S.RUNNING,
                               worker=worker, started_at=now)
     if not inline:
-        rowsql.update_fields(step, _CLAIM_FIELDS)
-        rowsql.insert(attempt_row)
+        rowsql.run(rowsql.updating(step, _CLAIM_FIELDS), rowsql.inserting(attempt_row))
     execution.current_step = step_id
     events.emit(execution.pk, "step_started", step_id=step_id, current_step=step_id,
                 data={"attempt": step.attempts, "worker": worker})
@@ -268,8 +270,8 @@ def claim_store(claim: Claim) -> None:
     """Write an in-process claim before anything but its own commit handles the step (a
     failure goes through the same path as every other step's)."""
     if not claim.stored:
-        rowsql.update_fields(claim.step, _CLAIM_FIELDS)
-        rowsql.insert(claim.attempt_row)
+        rowsql.run(rowsql.updating(claim.step, _CLAIM_FIELDS),
+                   rowsql.inserting(claim.attempt_row))
         claim.stored = True
 
 
@@ -293,11 +295,12 @@ def lock_step(step_pk: int, execution_id: Any = None) -> tuple[Execution | None,
     if execution_id is None:
         return None, None
     key = Execution._meta.pk.get_db_prep_value(execution_id, connection)
-    execution = next(iter(rowsql.select(Execution, "id = %s", [key], lock=True)), None)
-    if execution is None:
+    executions, steps = rowsql.run(  # one round trip, in the lock order
+        rowsql.selecting(Execution, "id = %s", [key], lock=True),
+        rowsql.selecting(StepRun, "id = %s", [step_pk], lock=True))
+    if not executions:
         return None, None
-    step = next(iter(rowsql.select(StepRun, "id = %s", [step_pk], lock=True)), None)
-    return execution, step
+    return executions[0], (steps[0] if steps else None)
 
 
 def _locked_owned(step_pk: int, token: str,
@@ -308,23 +311,31 @@ def _locked_owned(step_pk: int, token: str,
     return execution, step
 
 
-def _close_attempt(step: StepRun, status: str, *, error: dict[str, Any] | None,
-                   metrics: dict[str, Any], attempt: StepAttempt | None = None,
-                   stored: bool = True) -> None:
+def _closing_attempt(step: StepRun, status: str, *, error: dict[str, Any] | None,
+                     metrics: dict[str, Any], attempt: StepAttempt | None = None,
+                     stored: bool = True) -> rowsql.Statement | None:
+    """The statement that records the attempt's end (None if its row cannot be found)."""
     now = timezone.now()
     attempt = attempt or StepAttempt.objects.filter(step_run=step, number=step.attempts).first()
-    if attempt:
-        attempt.status = status
-        attempt.finished_at = now
-        if attempt.started_at:
-            attempt.duration_ms = round((now - attempt.started_at).total_seconds() * 1000, 3)
-        attempt.error = error
-        attempt.metrics = {k: v for k, v in metrics.items() if k != "samples"}
-        if stored:
-            rowsql.update_fields(attempt, ["status", "finished_at", "duration_ms", "error",
-                                           "metrics"])
-        else:
-            rowsql.insert(attempt)
+    if attempt is None:
+        return None
+    attempt.status = status
+    attempt.finished_at = now
+    if attempt.started_at:
+        attempt.duration_ms = round((now - attempt.started_at).total_seconds() * 1000, 3)
+    attempt.error = error
+    attempt.metrics = {k: v for k, v in metrics.items() if k != "samples"}
+    if stored:
+        return rowsql.updating(attempt, ["status", "finished_at", "duration_ms", "error",
+                                         "metrics"])
+    return rowsql.inserting(attempt)
+
+
+def _close_attempt(step: StepRun, status: str, *, error: dict[str, Any] | None,
+                   metrics: dict[str, Any]) -> None:
+    statement = _closing_attempt(step, status, error=error, metrics=metrics)
+    if statement is not None:
+        rowsql.run(statement)
 
 
 @transaction.atomic(savepoint=False)
@@ -364,11 +375,12 @@ def step_succeed(*, step_pk: int, token: str, output: Any, metrics: dict[str, An
         step.metrics = metrics
         step.debug = debug or {}
         step.lease_token = ""
-        rowsql.update_fields(step, sorted({
-            "output", "output_truncated", "status", "error", "finished_at", "duration_ms",
-            "metrics", "debug", *([] if stored else _CLAIM_FIELDS)}))
-        _close_attempt(step, S.SUCCEEDED, error=None, metrics=metrics, attempt=attempt,
-                       stored=stored)
+        rowsql.run(*filter(None, [  # one round trip: the step's row and its attempt's
+            rowsql.updating(step, sorted({
+                "output", "output_truncated", "status", "error", "finished_at", "duration_ms",
+                "metrics", "debug", *([] if stored else _CLAIM_FIELDS)})),
+            _closing_attempt(step, S.SUCCEEDED, error=None, metrics=metrics, attempt=attempt,
+                             stored=stored)]))
         if claim is not None:
             claim.stored = True
         shown, truncated = preview(step.output)
