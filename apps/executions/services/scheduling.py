@@ -141,43 +141,43 @@ def schedule_ready(execution: Execution, *, after: str | None = None,
         finish(execution, E.SUCCEEDED)
 
 
+@events.together()  # inside its caller's transaction
 def finish(execution: Execution, status: str, *, error: dict[str, Any] | None = None) -> None:
     """Close the execution: output, timing, the completion event; then notify a parent and
     admit whoever was queued behind it."""
     from apps.executions.services import children, start  # noqa: PLC0415 - mutual recursion
 
-    with events.together():
-        execution.refresh_from_db()
-        if execution.status in (E.SUCCEEDED, E.FAILED, E.CANCELLED):
-            return
-        now = timezone.now()
-        execution.status = status
-        execution.finished_at = now
-        execution.current_step = ""
-        if execution.started_at:
-            execution.duration_ms = round((now - execution.started_at).total_seconds() * 1000, 3)
-        if status == E.SUCCEEDED:
-            execution.output, error = _render_output(execution)
-            if error:
-                execution.status = status = E.FAILED
-        execution.error = error
-        # Named fields only: the sequence counters are changed by atomic increments alone.
-        execution.save(update_fields=["status", "finished_at", "current_step", "duration_ms",
-                                      "output", "error"])
-        if status != E.SUCCEEDED:
-            StepRun.objects.filter(execution=execution,
-                                   status__in=[S.PENDING, S.QUEUED, S.RETRYING]).update(
-                status=S.CANCELLED, finished_at=now)
-        data: dict[str, Any] = {"status": status}
-        if execution.output is not None:
-            data["output"] = preview(execution.output)[0]
+    execution.refresh_from_db()
+    if execution.status in (E.SUCCEEDED, E.FAILED, E.CANCELLED):
+        return
+    now = timezone.now()
+    execution.status = status
+    execution.finished_at = now
+    execution.current_step = ""
+    if execution.started_at:
+        execution.duration_ms = round((now - execution.started_at).total_seconds() * 1000, 3)
+    if status == E.SUCCEEDED:
+        execution.output, error = _render_output(execution)
         if error:
-            data["error"] = error
-        events.emit(execution.pk, "execution_completed", data=data,
-                    duration_ms=execution.duration_ms)
-        if execution.parent_id:
-            children.child_finished(execution)
-        transaction.on_commit(partial(start.admit, owner_id=execution.owner_id))
+            execution.status = status = E.FAILED
+    execution.error = error
+    # Named fields only: the sequence counters are changed by atomic increments alone.
+    execution.save(update_fields=["status", "finished_at", "current_step", "duration_ms",
+                                  "output", "error"])
+    if status != E.SUCCEEDED:
+        StepRun.objects.filter(execution=execution,
+                               status__in=[S.PENDING, S.QUEUED, S.RETRYING]).update(
+            status=S.CANCELLED, finished_at=now)
+    data: dict[str, Any] = {"status": status}
+    if execution.output is not None:
+        data["output"] = preview(execution.output)[0]
+    if error:
+        data["error"] = error
+    events.emit(execution.pk, "execution_completed", data=data,
+                duration_ms=execution.duration_ms)
+    if execution.parent_id:
+        children.child_finished(execution)
+    transaction.on_commit(partial(start.admit, owner_id=execution.owner_id))
 
 
 def _render_output(execution: Execution) -> tuple[Any, dict[str, Any] | None]:
@@ -339,6 +339,7 @@ def _close_attempt(step: StepRun, status: str, *, error: dict[str, Any] | None,
 
 
 @transaction.atomic(savepoint=False)
+@events.together()
 def step_succeed(*, step_pk: int, token: str, output: Any, metrics: dict[str, Any],
                  debug: dict[str, Any] | None = None, max_bytes: int = 1_048_576,
                  config: dict[str, Any] | None = None, execution_id: Any = None,
@@ -359,96 +360,95 @@ def step_succeed(*, step_pk: int, token: str, output: Any, metrics: dict[str, An
         execution, step = _locked_owned(step_pk, token, execution_id)
     if step is None or execution is None:
         return False
-    with events.together():
-        now = timezone.now()
-        text = json.dumps(output, default=str)
-        if len(text) > max_bytes:
-            step.output = {"truncated": True, "bytes": len(text),
-                           "preview": text[:PREVIEW_CHARS]}
-            step.output_truncated = True
-        else:
-            step.output = output
-        step.status = S.SUCCEEDED
-        step.error = None
-        step.finished_at = now
-        step.duration_ms = round((now - step.started_at).total_seconds() * 1000, 3)
-        step.metrics = metrics
-        step.debug = debug or {}
-        step.lease_token = ""
-        rowsql.run(*filter(None, [  # one round trip: the step's row and its attempt's
-            rowsql.updating(step, sorted({
-                "output", "output_truncated", "status", "error", "finished_at", "duration_ms",
-                "metrics", "debug", *([] if stored else _CLAIM_FIELDS)})),
-            _closing_attempt(step, S.SUCCEEDED, error=None, metrics=metrics, attempt=attempt,
-                             stored=stored)]))
-        if claim is not None:
-            claim.stored = True
-        shown, truncated = preview(step.output)
-        events.emit(execution.pk, "step_completed", step_id=step.step_id,
-                    duration_ms=step.duration_ms,
-                    data={"output": shown, "output_truncated": truncated or step.output_truncated,
-                          "attempt": step.attempts,
-                          "metrics": {k: v for k, v in metrics.items() if k != "samples"}})
-        schedule_ready(execution, after=step.step_id, config=config,
-                       known=claim.rows if claim is not None and claim.rows else None)
+    now = timezone.now()
+    text = json.dumps(output, default=str)
+    if len(text) > max_bytes:
+        step.output = {"truncated": True, "bytes": len(text),
+                       "preview": text[:PREVIEW_CHARS]}
+        step.output_truncated = True
+    else:
+        step.output = output
+    step.status = S.SUCCEEDED
+    step.error = None
+    step.finished_at = now
+    step.duration_ms = round((now - step.started_at).total_seconds() * 1000, 3)
+    step.metrics = metrics
+    step.debug = debug or {}
+    step.lease_token = ""
+    rowsql.run(*filter(None, [  # one round trip: the step's row and its attempt's
+        rowsql.updating(step, sorted({
+            "output", "output_truncated", "status", "error", "finished_at", "duration_ms",
+            "metrics", "debug", *([] if stored else _CLAIM_FIELDS)})),
+        _closing_attempt(step, S.SUCCEEDED, error=None, metrics=metrics, attempt=attempt,
+                         stored=stored)]))
+    if claim is not None:
+        claim.stored = True
+    shown, truncated = preview(step.output)
+    events.emit(execution.pk, "step_completed", step_id=step.step_id,
+                duration_ms=step.duration_ms,
+                data={"output": shown, "output_truncated": truncated or step.output_truncated,
+                      "attempt": step.attempts,
+                      "metrics": {k: v for k, v in metrics.items() if k != "samples"}})
+    schedule_ready(execution, after=step.step_id, config=config,
+                   known=claim.rows if claim is not None and claim.rows else None)
     return True
 
 
 @transaction.atomic(savepoint=False)
+@events.together()
 def step_fail(*, step_pk: int, token: str | None, error: dict[str, Any],
               metrics: dict[str, Any] | None = None, debug: dict[str, Any] | None = None,
               final: bool = False) -> bool:
     """Record a failed attempt; retry with backoff when the policy allows, else fail the step
     (and the execution, unless the step continues on error)."""
-    with events.together():
-        metrics = metrics or {}
-        execution, step = _locked_owned(step_pk, token) if token is not None else lock_step(
-            step_pk)
-        if step is None or execution is None:
-            return False
-        module = artifact_for(execution)
-        spec = module.STEPS[step.step_id]
-        error = describe(error, node_id=step.step_id)
-        _close_attempt(step, S.FAILED, error=error, metrics=metrics)
-        retry = spec.get("retry") or {}
-        max_attempts = int(step.overrides.get("max_attempts") or retry.get("max_attempts") or 1)
-        now = timezone.now()
-        step.metrics = metrics or step.metrics
-        step.debug = debug or step.debug
-        step.lease_token = ""
-        if (not final and step.attempts < max_attempts and error["type"] not in NOT_RETRIED
-                and execution.status == E.RUNNING):
-            backoff = float(retry.get("backoff_seconds", 1)) * float(
-                retry.get("backoff_factor", 1)) ** (step.attempts - 1)
-            step.status = S.RETRYING
-            step.error = error
-            step.wake_at = now + timedelta(seconds=backoff)
-            step.save()
-            events.emit(execution.pk, "step_retrying", step_id=step.step_id, data={
-                "attempt": step.attempts, "next_attempt": step.attempts + 1,
-                "backoff_seconds": backoff, "error": error})
-            timeout = step_timeout_s(execution, step, spec)
-            transaction.on_commit(partial(dispatch.enqueue_step, execution.pk, step.step_id,
-                                          timeout_s=timeout, countdown=backoff))
-            return True
-        step.status = S.FAILED
+    metrics = metrics or {}
+    execution, step = _locked_owned(step_pk, token) if token is not None else lock_step(
+        step_pk)
+    if step is None or execution is None:
+        return False
+    module = artifact_for(execution)
+    spec = module.STEPS[step.step_id]
+    error = describe(error, node_id=step.step_id)
+    _close_attempt(step, S.FAILED, error=error, metrics=metrics)
+    retry = spec.get("retry") or {}
+    max_attempts = int(step.overrides.get("max_attempts") or retry.get("max_attempts") or 1)
+    now = timezone.now()
+    step.metrics = metrics or step.metrics
+    step.debug = debug or step.debug
+    step.lease_token = ""
+    if (not final and step.attempts < max_attempts and error["type"] not in NOT_RETRIED
+            and execution.status == E.RUNNING):
+        backoff = float(retry.get("backoff_seconds", 1)) * float(
+            retry.get("backoff_factor", 1)) ** (step.attempts - 1)
+        step.status = S.RETRYING
         step.error = error
-        step.error_signature = error_signature(step.step_id, error)
-        step.finished_at = now
-        if step.started_at:
-            step.duration_ms = round((now - step.started_at).total_seconds() * 1000, 3)
+        step.wake_at = now + timedelta(seconds=backoff)
         step.save()
-        events.emit(execution.pk, "step_failed", step_id=step.step_id,
-                    duration_ms=step.duration_ms,
-                    data={"error": error, "attempt": step.attempts,
-                          "continues": spec.get("on_error") == "continue"})
-        if execution.status != E.RUNNING:
-            return True
-        if spec.get("on_error") == "continue":
-            schedule_ready(execution, after=step.step_id)
-        else:
-            finish(execution, E.FAILED, error={"step_id": step.step_id, **error})
+        events.emit(execution.pk, "step_retrying", step_id=step.step_id, data={
+            "attempt": step.attempts, "next_attempt": step.attempts + 1,
+            "backoff_seconds": backoff, "error": error})
+        timeout = step_timeout_s(execution, step, spec)
+        transaction.on_commit(partial(dispatch.enqueue_step, execution.pk, step.step_id,
+                                      timeout_s=timeout, countdown=backoff))
         return True
+    step.status = S.FAILED
+    step.error = error
+    step.error_signature = error_signature(step.step_id, error)
+    step.finished_at = now
+    if step.started_at:
+        step.duration_ms = round((now - step.started_at).total_seconds() * 1000, 3)
+    step.save()
+    events.emit(execution.pk, "step_failed", step_id=step.step_id,
+                duration_ms=step.duration_ms,
+                data={"error": error, "attempt": step.attempts,
+                      "continues": spec.get("on_error") == "continue"})
+    if execution.status != E.RUNNING:
+        return True
+    if spec.get("on_error") == "continue":
+        schedule_ready(execution, after=step.step_id)
+    else:
+        finish(execution, E.FAILED, error={"step_id": step.step_id, **error})
+    return True
 
 
 @transaction.atomic
