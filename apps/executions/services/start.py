@@ -106,7 +106,9 @@ def execution_start(*, workflow: Workflow, owner: AbstractBaseUser | None = None
     )
     # With a free slot and nobody waiting, start in this same transaction (the common case:
     # one transaction instead of two); otherwise it waits as `queued` for admit().
-    now_running = _slot_free(owner_id, child=parent is not None)
+    config = runtime_config_get(owner=owner_id)
+    now_running = _slot_free(owner_id, cap=config["max_concurrent_executions"],
+                             child=parent is not None)
     if now_running:
         execution.status = Execution.Status.RUNNING
         execution.started_at = timezone.now()
@@ -120,19 +122,18 @@ def execution_start(*, workflow: Workflow, owner: AbstractBaseUser | None = None
             "workflow_id": workflow.pk, "revision": compilation.revision, "trigger": trigger,
             "steps": list(module.ORDER)})
         if now_running:
-            _started(execution, known={step.step_id: step for step in steps})
+            _started(execution, config, known={step.step_id: step for step in steps})
     if not now_running:
         transaction.on_commit(partial(admit, owner_id=owner_id))
     return execution
 
 
-def _slot_free(owner_id: int, *, child: bool) -> bool:
+def _slot_free(owner_id: int, *, cap: int, child: bool) -> bool:
     """Whether a new execution may start at once: a child always runs inside its parent's
     slot; a top-level one when nothing of the owner's waits and the cap is not reached. The
     owner's row lock (taken here, held until commit) is the mutex admit() also takes."""
     if child:
         return True
-    cap = runtime_config_get(owner=owner_id)["max_concurrent_executions"]
     get_user_model().objects.select_for_update().filter(pk=owner_id).order_by().first()
     waiting = Execution.objects.filter(owner_id=owner_id, status=Execution.Status.QUEUED,
                                        parent__isnull=True)
@@ -145,12 +146,13 @@ def _active(owner_id: int) -> int:
         parent__isnull=True).count()
 
 
-def _started(execution: Execution, known: dict[str, StepRun] | None = None) -> None:
+def _started(execution: Execution, config: dict[str, Any],
+             known: dict[str, StepRun] | None = None) -> None:
     """The execution_started event and its first steps queued (status already running)."""
     events.emit(execution.pk, "execution_started", data={
         "queued_ms": round((execution.started_at - execution.created_at)
                            .total_seconds() * 1000, 1)})
-    scheduling.schedule_ready(execution, known=known)
+    scheduling.schedule_ready(execution, config=config, known=known)
 
 
 def admit(*, owner_id: int) -> list[str]:
@@ -164,7 +166,8 @@ def admit(*, owner_id: int) -> list[str]:
     # runs its own admit afterwards, which counts this caller's execution as finished.
     if not Execution.objects.filter(owner_id=owner_id, status=Execution.Status.QUEUED).exists():
         return started
-    cap = runtime_config_get(owner=owner_id)["max_concurrent_executions"]
+    config = runtime_config_get(owner=owner_id)
+    cap = config["max_concurrent_executions"]
     with transaction.atomic(), events.together():
         get_user_model().objects.select_for_update().filter(pk=owner_id).order_by().first()
         active = _active(owner_id)
@@ -179,7 +182,7 @@ def admit(*, owner_id: int) -> list[str]:
             execution.status = Execution.Status.RUNNING
             execution.started_at = timezone.now()
             execution.save(update_fields=["status", "started_at"])
-            _started(execution)
+            _started(execution, config)
             started.append(str(execution.pk))
     return started
 
