@@ -7,8 +7,8 @@ and the field's db converters), so JSON, timestamps and UUIDs come and go exactl
 the ORM, on PostgreSQL and SQLite alike. Signals and `auto_now` are not applied: use these
 only for models that have neither on the written fields.
 
-Each helper is also available as a `Statement`, so that several can go in one round trip
-(`run`): on PostgreSQL they are sent as one multi-statement query, run in order.
+Each helper builds a `Statement`; `run` executes several in one round trip (on PostgreSQL
+one multi-statement query, run in order) and returns each one's result.
 """
 
 from __future__ import annotations
@@ -96,11 +96,6 @@ def selecting(model: type[Model], where: str, params: Sequence[Any], *,
     return Statement(sql, list(params), read)
 
 
-def select(model: type[Model], where: str, params: Sequence[Any], *,
-           lock: bool = False) -> list[Model]:
-    return run(selecting(model, where, params, lock=lock))[0]
-
-
 def _prep(model: type[Model], instance: Model, names: Iterable[str]) -> tuple[list[str],
                                                                              list[Any]]:
     qn = connection.ops.quote_name
@@ -125,10 +120,6 @@ def updating(instance: Model, names: Sequence[str]) -> Statement:
     return Statement(f"UPDATE {connection.ops.quote_name(model._meta.db_table)} "  # noqa: S608
                      f"SET {assignments} WHERE {connection.ops.quote_name(pk.column)} = %s",
                      [*values, pk.get_db_prep_value(instance.pk, connection)], _rowcount)
-
-
-def update_fields(instance: Model, names: Sequence[str]) -> int:
-    return run(updating(instance, names))[0]
 
 
 def update_many(model: type[Model], pks: Sequence[Any], **values: Any) -> int:
@@ -162,7 +153,3 @@ def inserting(instance: Model) -> Statement:
     return Statement(f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
                      f"VALUES ({', '.join(['%s'] * len(values))}) "
                      f"RETURNING {qn(model._meta.pk.column)}", values, read)
-
-
-def insert(instance: Model) -> None:
-    run(inserting(instance))

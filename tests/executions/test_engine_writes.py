@@ -98,18 +98,18 @@ def test_rowsql_round_trips_json_times_and_keys_like_the_orm(user):
     attempt = StepAttempt(step_run=step, number=7, status="failed", worker="w:1",
                           started_at=at, error={"type": "code_error", "nested": [1, "é", None]},
                           metrics={"peak_rss_mb": 1.5})
-    rowsql.insert(attempt)
+    rowsql.run(rowsql.inserting(attempt))
     assert StepAttempt.objects.get(pk=attempt.pk).error == attempt.error
     step.output, step.status, step.finished_at = {"a": [1, 2]}, "succeeded", at
-    assert rowsql.update_fields(step, ["output", "status", "finished_at"]) == 1
+    assert rowsql.run(rowsql.updating(step, ["output", "status", "finished_at"])) == [1]
     assert rowsql.update_many(StepRun, [step.pk], inputs={"k": "v"}) == 1
-    (read,) = rowsql.select(StepRun, "id = %s", [step.pk], lock=True)
+    ((read,),) = rowsql.run(rowsql.selecting(StepRun, "id = %s", [step.pk], lock=True))
     orm = StepRun.objects.get(pk=step.pk)
     for field in StepRun._meta.concrete_fields:
         assert getattr(read, field.attname) == getattr(orm, field.attname), field.name
     assert read.output == {"a": [1, 2]} and read.finished_at == at and read.inputs == {"k": "v"}
-    (found,) = rowsql.select(Execution, "id = %s", [
-        Execution._meta.pk.get_db_prep_value(execution.pk, connection)])
+    ((found,),) = rowsql.run(rowsql.selecting(Execution, "id = %s", [
+        Execution._meta.pk.get_db_prep_value(execution.pk, connection)]))
     assert found.pk == execution.pk and found.inputs == execution.inputs
 
 
