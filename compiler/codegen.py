@@ -13,9 +13,12 @@ import json
 import re
 from typing import Any
 
-from compiler.checks import Checked, Step
+from compiler.ir import Checked, Step
+from compiler.steps import REGISTRY
 
-COMPILER_VERSION = "1.0.0"
+# 2.0.0: steps that need the worker call ctx.execute(type, payload) (one entry point for
+# every registered step type) instead of one ctx method per type.
+COMPILER_VERSION = "2.0.0"
 
 
 def canonical(value: Any) -> Any:
@@ -96,6 +99,7 @@ def generate(definition: dict[str, Any], checked: Checked) -> tuple[str, list[di
     preds = checked.graph.preds if checked.graph else {}
     for step_id in checked.topo:
         step = checked.steps[step_id]
+        code_key = REGISTRY[step.type].code_key
         spec = {
             "type": step.type,
             "label": step.data.get("label") if isinstance(step.data.get("label"), str) else "",
@@ -105,8 +109,7 @@ def generate(definition: dict[str, Any], checked: Checked) -> tuple[str, list[di
             "memory_limit_mb": step.data.get("memory_limit_mb"),
             "on_error": step.data.get("on_error", "fail"),
             "inputs": canonical(step.inputs),
-            "config": canonical({k: v for k, v in step.config.items()
-                                 if not (step.type == "python" and k == "code")}),
+            "config": canonical({k: v for k, v in step.config.items() if k != code_key}),
         }
         start = w.next_line
         w.add(f"    {step_id!r}: {spec!r},")
@@ -126,12 +129,14 @@ def generate(definition: dict[str, Any], checked: Checked) -> tuple[str, list[di
     functions: list[tuple[str, str]] = []
     for step_id in checked.topo:
         step = checked.steps[step_id]
+        step_type = REGISTRY[step.type]
         ident = _identifier(step)
         functions.append((step_id, ident))
         code_const = f"CODE_{ident.removeprefix('step_')}"
-        if step.type == "python":
-            literal, offset = _embed_code(step.config.get("code", ""))
-            w.add(f"# ---- node {step_id!r}: python code, verbatim " + "-" * 20)
+        if step_type.code_key is not None:
+            code = step.config.get(step_type.code_key, "")
+            literal, offset = _embed_code(code if isinstance(code, str) else "")
+            w.add(f"# ---- node {step_id!r}: {step.type} code, verbatim " + "-" * 20)
             start = w.next_line
             w.add(f"{code_const} = {literal[0]}", *literal[1:])
             code_first = start + offset
@@ -142,7 +147,7 @@ def generate(definition: dict[str, Any], checked: Checked) -> tuple[str, list[di
         start = w.next_line
         w.add(f"def {ident}(ctx):", f'    """{step.type} step {step_id!r}."""'
               if _safe_docstring(step_id) else f"    # {step.type} step")
-        w.add(*_body(step, code_const))
+        w.add(*step_type.body(step, code_const))
         source_map.append({"start": start, "end": w.next_line - 1, "node_id": step_id,
                            "kind": "step"})
         w.add("", "")
@@ -162,21 +167,3 @@ def generate(definition: dict[str, Any], checked: Checked) -> tuple[str, list[di
 
 def _safe_docstring(text: str) -> bool:
     return text.isprintable() and '"' not in text and "\\" not in text and len(text) < 80
-
-
-def _body(step: Step, code_const: str) -> list[str]:
-    ref = f"STEPS[{step.id!r}]"
-    if step.type == "python":
-        return [f"    inputs = ctx.render({ref}['inputs'])",
-                f"    return ctx.run_python({code_const}, inputs)"]
-    if step.type == "http":
-        return [f"    request = ctx.render({ref}['config'])",
-                "    return ctx.http(request)"]
-    if step.type == "transform":
-        return [f"    return ctx.render({ref}['config'].get('value'))"]
-    if step.type == "condition":
-        return [f"    return bool(ctx.render({ref}['config']['expression']))"]
-    if step.type == "delay":
-        return [f"    return ctx.delay(ctx.render({ref}['config']['seconds']))"]
-    return [f"    inputs = ctx.render({ref}['config'].get('inputs', {{}}))",
-            f"    return ctx.run_workflow({ref}['config']['workflow'], inputs)"]

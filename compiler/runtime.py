@@ -44,23 +44,20 @@ class LocalContext:
     def render(self, value: Any) -> Any:
         return expressions.render(value, self.scope())
 
-    def run_python(self, code: str, inputs: dict[str, Any]) -> Any:
-        namespace: dict[str, Any] = {"__name__": f"node_{self.step_id}"}
-        exec(compile(code, f"<node {self.step_id}>", "exec"), namespace)  # noqa: S102 - local runner by design
-        return namespace["run"](inputs, self)
-
-    def http(self, request: dict[str, Any]) -> Any:
-        if self._http is None:
-            raise RuntimeError("http steps need a worker (or an http handler for local runs)")
-        return self._http(request)
-
-    def delay(self, seconds: Any) -> None:
-        time.sleep(min(float(seconds), 1.0))
-
-    def run_workflow(self, slug: str, inputs: dict[str, Any]) -> Any:
-        if self._subworkflow is None:
-            raise RuntimeError("workflow steps need the platform (or a handler for local runs)")
-        return self._subworkflow(slug, inputs)
+    def execute(self, step_type: str, payload: dict[str, Any]) -> Any:
+        """What a worker's step runner does for `step_type`, done here in-process."""
+        if step_type == "python":
+            namespace: dict[str, Any] = {"__name__": f"node_{self.step_id}"}
+            exec(compile(payload["code"], f"<node {self.step_id}>", "exec"), namespace)  # noqa: S102 - local runner by design
+            return namespace["run"](payload["inputs"], self)
+        if step_type == "delay":
+            time.sleep(min(float(payload["seconds"]), 1.0))
+            return None
+        if step_type == "http" and self._http is not None:
+            return self._http(payload)
+        if step_type == "workflow" and self._subworkflow is not None:
+            return self._subworkflow(payload["workflow"], payload["inputs"])
+        raise RuntimeError(f"{step_type} steps need a worker (or a handler for local runs)")
 
 
 def run_plan(module: types.ModuleType, ctx: LocalContext) -> dict[str, Any]:

@@ -1,11 +1,15 @@
-"""The workflow definition's JSON Schema (compiler/workflow.schema.json) and fast validation.
+"""The workflow definition's JSON Schema and its fast validation.
 
-The published schema dispatches on the node type with if/then; validating that way costs most
-of a compile at 1,000 nodes. So at import we derive, from the same file, one validator for the
-document shell and one per step type with every $ref inlined, and validate each node with the
-validator of its own type. A node first goes through fastjsonschema's compiled validator; only
-an invalid node is re-validated with jsonschema, which reports every error with its path.
-The rules are the schema's; only the dispatch is ours.
+`compiler/workflow.schema.json` holds the document, the node shell, the options every step
+has and the edges; each registered step type brings the schema of its `config`
+(compiler/steps/). `published_schema()` puts them together the way API clients and docs read
+it: `node.type` one of the registered types, and `if type == X then config is X's`.
+
+Validating that published schema's if/then dispatch costs most of a compile at 1,000 nodes,
+so each node is validated by the validator of its own type instead: the document shell once,
+then per node a validator with every $ref inlined, fastjsonschema's compiled one first and
+jsonschema (which reports every error with its path) only for an invalid node. The rules are
+the schema's; only the dispatch is ours.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,62 +25,111 @@ import fastjsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-SCHEMA_PATH = Path(__file__).with_name("workflow.schema.json")
-SCHEMA: dict[str, Any] = json.loads(SCHEMA_PATH.read_text())
-Draft202012Validator.check_schema(SCHEMA)
-STEP_TYPES = ("python", "http", "transform", "condition", "delay", "workflow")
-_DEFS = SCHEMA["$defs"]
+from compiler.steps import REGISTRY, StepType
+
+BASE_PATH = Path(__file__).with_name("workflow.schema.json")
+_BASE: dict[str, Any] = json.loads(BASE_PATH.read_text())
+
+
+def published_schema() -> dict[str, Any]:
+    """The whole definition schema: the base plus every registered step type."""
+    schema = copy.deepcopy(_BASE)
+    schema.pop("$comment", None)
+    defs = schema["$defs"]
+    node = defs["node"]
+    node["properties"]["type"] = {"enum": list(REGISTRY)}
+    node["allOf"] = []
+    for name, step_type in REGISTRY.items():
+        defs[f"{name}_config"] = copy.deepcopy(step_type.config_schema)
+        node["allOf"].append({
+            "if": {"properties": {"type": {"const": name}}, "required": ["type"]},
+            "then": {"properties": {"data": {"required": ["config"], "properties": {
+                "config": {"$ref": f"#/$defs/{name}_config"}}}}}})
+    return schema
+
+
+Draft202012Validator.check_schema(published_schema())
 
 
 def _inline(node: Any) -> Any:
     if isinstance(node, dict):
         ref = node.get("$ref")
         if isinstance(ref, str) and ref.startswith("#/$defs/"):
-            return _inline(_DEFS[ref.removeprefix("#/$defs/")])
+            return _inline(_BASE["$defs"][ref.removeprefix("#/$defs/")])
         return {key: _inline(value) for key, value in node.items()}
     if isinstance(node, list):
         return [_inline(item) for item in node]
     return node
 
 
-def _node_schema(step_type: str | None) -> dict[str, Any]:
-    schema = copy.deepcopy(_DEFS["node"])
-    schema.pop("allOf")
+def _node_schema(step_type: StepType | None) -> dict[str, Any]:
+    schema = _inline(copy.deepcopy(_BASE["$defs"]["node"]))
+    schema["properties"]["type"] = {"enum": list(REGISTRY)}
     if step_type is not None:
-        data = copy.deepcopy(_DEFS["common_data"])
+        data = schema["properties"]["data"]
         data["required"] = ["config"]
-        data["properties"]["config"] = {"$ref": f"#/$defs/{step_type}_config"}
-        schema["properties"]["data"] = data
-    return _inline(schema)
+        data["properties"]["config"] = copy.deepcopy(step_type.config_schema)
+    return schema
 
 
 def _document_schema() -> dict[str, Any]:
-    schema = {key: value for key, value in SCHEMA.items() if key != "$defs"}
-    schema = copy.deepcopy(schema)
+    schema = copy.deepcopy({key: value for key, value in _BASE.items()
+                            if key not in ("$defs", "$comment")})
     schema["properties"]["nodes"] = {"type": "array", "items": {"type": "object"}}
     return _inline(schema)
 
 
-VALIDATOR = Draft202012Validator(SCHEMA)  # the published rules, for API clients and docs
+@dataclass(frozen=True)
+class _NodeValidators:
+    full: Draft202012Validator  # every error, with paths
+    fast: Any  # fastjsonschema's compiled function: raises on the first error
+
+
 _DOCUMENT = Draft202012Validator(_document_schema())
-_BASE_NODE = Draft202012Validator(_node_schema(None))
-_BY_TYPE = {step_type: Draft202012Validator(_node_schema(step_type)) for step_type in STEP_TYPES}
-_FAST_BY_TYPE = {
-    step_type: fastjsonschema.compile({**_node_schema(step_type),
-                                       "$schema": "http://json-schema.org/draft-07/schema#"})
-    for step_type in STEP_TYPES
-}
+_VALIDATORS: dict[tuple[str, int], _NodeValidators] = {}
 
 
-def _fast_valid(step_type: Any, node: dict[str, Any]) -> bool:
-    check = _FAST_BY_TYPE.get(step_type) if isinstance(step_type, str) else None
-    if check is None:
+def _validators(step_type: Any) -> _NodeValidators | None:
+    """The validators of a registered type (built on first use, so a type registered later
+    is validated too); None for an unknown type."""
+    found = REGISTRY.get(step_type) if isinstance(step_type, str) else None
+    if found is None:
+        return None
+    key = (step_type, id(found))
+    if key not in _VALIDATORS:
+        schema = _node_schema(found)
+        _VALIDATORS[key] = _NodeValidators(
+            Draft202012Validator(schema),
+            fastjsonschema.compile({**schema,
+                                    "$schema": "http://json-schema.org/draft-07/schema#"}))
+    return _VALIDATORS[key]
+
+
+_BASE_NODE: dict[tuple[str, ...], Draft202012Validator] = {}
+
+
+def base_node_validator() -> Draft202012Validator:
+    """For a node whose type is unknown: reports the type and the shell's other errors."""
+    key = tuple(REGISTRY)
+    if key not in _BASE_NODE:
+        _BASE_NODE[key] = Draft202012Validator(_node_schema(None))
+    return _BASE_NODE[key]
+
+
+def fast_valid(step_type: Any, node: dict[str, Any]) -> bool:
+    validators = _validators(step_type)
+    if validators is None:
         return False
     try:
-        check(node)
+        validators.fast(node)
     except (fastjsonschema.JsonSchemaException, RecursionError, TypeError, ValueError):
         return False
     return True
+
+
+def node_validator(step_type: Any) -> Draft202012Validator:
+    validators = _validators(step_type)
+    return validators.full if validators is not None else base_node_validator()
 
 
 def iter_errors(definition: dict[str, Any]) -> Iterator[ValidationError]:
@@ -88,10 +142,8 @@ def iter_errors(definition: dict[str, Any]) -> Iterator[ValidationError]:
         if not isinstance(node, dict):
             continue  # the document validator reported it
         step_type = node.get("type")
-        if _fast_valid(step_type, node):
+        if fast_valid(step_type, node):
             continue
-        validator = _BY_TYPE.get(step_type, _BASE_NODE) if isinstance(step_type, str) \
-            else _BASE_NODE
-        for error in validator.iter_errors(node):
+        for error in node_validator(step_type).iter_errors(node):
             error.path.extendleft(reversed(["nodes", index]))
             yield error

@@ -93,7 +93,5 @@ def test_fast_node_validation_agrees_with_jsonschema(name, data):
     target = data.draw(st.sampled_from([node, node["data"], node["data"].get("config", {})]))
     key = data.draw(st.sampled_from(sorted(target) + ["extra", "timeout_seconds", "retry"]))
     target[key] = data.draw(json_values | hostile_strings)
-    step_type = node.get("type")
-    full = schema._BY_TYPE.get(step_type, schema._BASE_NODE) if isinstance(step_type, str) \
-        else schema._BASE_NODE
-    assert schema._fast_valid(node.get("type"), node) == (not list(full.iter_errors(node)))
+    full = schema.node_validator(node.get("type"))
+    assert schema.fast_valid(node.get("type"), node) == (not list(full.iter_errors(node)))

@@ -28,7 +28,7 @@ from apps.executions.services import execution_start, files
 from apps.executions.services.insights import RECENT_RUNS, workflow_trends
 from apps.workflows import services
 from apps.workflows.models import Compilation, InputPreset, Workflow
-from compiler.schema import SCHEMA
+from compiler.schema import published_schema
 
 
 @extend_schema_view(
@@ -171,7 +171,7 @@ class WorkflowSchemaView(APIView):
     @extend_schema(summary="The workflow definition JSON Schema",
                    responses={200: OpenApiResponse(description="A JSON Schema (2020-12).")})
     def get(self, request: Request) -> Response:
-        return Response(SCHEMA)
+        return Response(published_schema())
 
 
 def _owned_workflow(request: Request, pk: Any) -> Workflow:
