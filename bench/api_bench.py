@@ -1,4 +1,4 @@
-"""API figures (DESIGN.md §8): the history list with 1,000,000 executions in PostgreSQL
+"""API figures (docs/architecture.md, "Figures"): the history list with 1,000,000 executions in PostgreSQL
 (filtered by status and workflow, newest first; the first page and a deep page reached by
 cursor), and an execution detail with 500 steps. The same queries in raw SQL are the floor.
 

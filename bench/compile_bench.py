@@ -1,7 +1,7 @@
 """Compile time and memory for generated workflows of 10 to 10,000 nodes (chains, fan-outs).
 
 Run: .venv/bin/python bench/compile_bench.py
-Target (DESIGN.md §8): 1,000 nodes in ≤ 0.5 s, growing close to linearly.
+Target (docs/architecture.md, "Figures"): 1,000 nodes in ≤ 0.5 s, growing close to linearly.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Engine figures against a raw Celery baseline measured in the same run (DESIGN.md §8).
+"""Engine figures against a raw Celery baseline measured in the same run (docs/architecture.md, "Figures").
 
     .venv/bin/python bench/engine_bench.py [--concurrent 1000]
 

@@ -1,4 +1,4 @@
-"""Insight figures (DESIGN.md §8): workflow metrics of a 20-step workflow with 10,000 runs in
+"""Insight figures (docs/architecture.md, "Figures"): workflow metrics of a 20-step workflow with 10,000 runs in
 PostgreSQL (p95 of the API call, over the default 100 and the maximum 1,000 recent runs), and
 retention of 1,000,000 old executions (time, peak memory). Raw SQL of the same reads is the
 floor.

@@ -1,4 +1,4 @@
-"""Soak with faults (DESIGN.md §9): for SOAK_SECONDS (default 600) keep 200 executions in
+"""Soak with faults (docs/operations.md, "Faults"): for SOAK_SECONDS (default 600) keep 200 executions in
 flight on two workers, a beat and daphne, all on a private Redis, while a fault is injected
 every 20-40 s at random: a worker SIGKILLed with its pool (restarted 5 s later) or Redis
 killed and restarted 3 s later with nothing on disk (queued messages are gone). A sample of

@@ -1,4 +1,4 @@
-"""Live-update figures (DESIGN.md §8): event latency from the moment a worker publishes to a
+"""Live-update figures (docs/architecture.md, "Figures"): event latency from the moment a worker publishes to a
 WebSocket client receiving it, p50/p99, with 1 and with 50 executions emitting and 100
 clients connected; the raw Redis PUBLISH → subscriber latency in the same run as the floor;
 log throughput from one real step to one client.
@@ -58,11 +58,11 @@ async def raw_redis_latency(samples: int = 2000) -> list[float]:
 
 
 def emitter(execution_ids: list, per_execution: int, rate_hz: float) -> None:
-    """What a worker does: store and publish events (through the same emit())."""
+    """What a worker does: store and publish events (through the catalogue's metrics())."""
     for _ in range(per_execution):
         began = time.monotonic()
         for execution_id in execution_ids:
-            events.emit(execution_id, "metrics", data={"sent_at": time.time()})
+            events.metrics(execution_id, "bench", samples=[{"sent_at": time.time()}])
         time.sleep(max(0.0, 1 / rate_hz - (time.monotonic() - began)))
 
 
@@ -83,8 +83,9 @@ async def ws_latency(base: str, token: str, execution_ids: list, clients: int,
             received = 0
             while received < per_execution:
                 event = json.loads(await socket.recv())
-                if "sent_at" in event["data"]:
-                    latencies.append((time.time() - event["data"]["sent_at"]) * 1000)
+                sample = (event["data"].get("samples") or [{}])[0]
+                if "sent_at" in sample:
+                    latencies.append((time.time() - sample["sent_at"]) * 1000)
                     received += 1
 
     tasks = [asyncio.create_task(client(str(execution_ids[i % len(execution_ids)])))

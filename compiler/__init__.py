@@ -1,4 +1,5 @@
-"""The workflow compiler: definition JSON → CompilationResult (DESIGN.md §3).
+"""The workflow compiler: definition JSON → CompilationResult (docs/workflow-format.md,
+"Compilation").
 
 Pure and deterministic: no Django, no clock in the output, never executes user code, and never
 raises: any input, however malformed, yields a CompilationResult.

@@ -8,7 +8,7 @@ registry is passed in, so this module knows no step type by name.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from compiler import expressions
 from compiler.hints import capitalise, did_you_mean, literal_type
@@ -17,14 +17,21 @@ from compiler.result import error, warning
 if TYPE_CHECKING:
     from compiler.context import CompileContext
     from compiler.ir import Checked, Step
-    from compiler.steps.base import StepType
+
+
+class OutputShape(Protocol):
+    """What these checks read of a step type (compiler/steps/base.py StepType has it)."""
+
+    def output_type(self, step: Step, path: tuple[str, ...]) -> tuple[str | None, str]: ...
+
+    def field_problem(self, step: Step, field: str) -> tuple[str, list[str]] | None: ...
 
 
 class Scan:
     """What every reference check of one definition shares."""
 
     def __init__(self, out: Checked, ctx: CompileContext, props: dict[str, Any],
-                 registry: Mapping[str, StepType]) -> None:
+                 registry: Mapping[str, OutputShape]) -> None:
         self.out, self.ctx, self.props, self.registry = out, ctx, props, registry
         self.used_inputs: set[str] = set()
         self.masks = out.graph.ancestor_masks(out.topo) if out.graph and out.topo else {}
@@ -36,7 +43,7 @@ def _compatible(actual: str, expected: str) -> bool:
 
 
 def check_expected_type(value: Any, expected: str, step: Step, field_name: str, out: Checked,
-                        props: dict[str, Any], registry: Mapping[str, StepType]) -> None:
+                        props: dict[str, Any], registry: Mapping[str, OutputShape]) -> None:
     """A type_mismatch when a literal, or a whole-expression reference whose type is known,
     cannot be `expected`."""
     actual: str | None
@@ -58,7 +65,7 @@ def check_expected_type(value: Any, expected: str, step: Step, field_name: str, 
 
 
 def expression_type(expr: str, out: Checked, props: dict[str, Any],
-                    registry: Mapping[str, StepType]) -> tuple[str | None, str]:
+                    registry: Mapping[str, OutputShape]) -> tuple[str | None, str]:
     """The static type of a bare reference expression, when it can be known."""
     try:
         analysis = expressions.analyse("{{" + expr + "}}")

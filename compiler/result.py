@@ -1,4 +1,5 @@
-"""The shapes the compiler returns: Issue and CompilationResult (DESIGN.md §3)."""
+"""The shapes the compiler returns: Issue and CompilationResult (docs/workflow-format.md,
+"Compilation")."""
 
 from __future__ import annotations
 

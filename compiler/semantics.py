@@ -1,4 +1,4 @@
-"""When a step runs or is skipped (DESIGN.md §2), as a pure function of its predecessors.
+"""When a step runs or is skipped (docs/workflow-format.md), as a pure function of its predecessors.
 
 Shared by the local runner and the engine so both follow exactly the same rules: a step waits
 until every predecessor is finished; an edge is live when its source finished with an output

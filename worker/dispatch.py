@@ -1,8 +1,8 @@
 """Enqueue step tasks with their own time limits. Imports no apps: services call it on commit.
 
 The database is the source of truth: a message that cannot be sent because the broker is down
-is not an error of the step that committed. The row stays `queued` (or `retrying`, or a
-`delay` with its wake time) and the sweeper sends it again once the broker is back."""
+is not an error of the step that committed. The row stays `queued` (or `retrying`, or
+waiting with its wake time) and the sweeper sends it again once the broker is back."""
 
 from __future__ import annotations
 
@@ -30,8 +30,14 @@ def enqueue_step(execution_id: Any, step_id: str, *, timeout_s: float,
           soft_time_limit=soft, time_limit=soft + HARD_LIMIT_GRACE_S, countdown=countdown)
 
 
-def enqueue_delay_finish(step_pk: int, *, countdown: float) -> None:
-    _send(names.FINISH_DELAY, [step_pk], f"delay step #{step_pk}", countdown=countdown)
+def enqueue_wake(step_pk: int, *, countdown: float | None = None) -> None:
+    """Wake a step that waits without a worker (its time or its event has come)."""
+    _send(names.WAKE_STEP, [step_pk], f"wake-up of step #{step_pk}", countdown=countdown)
+
+
+def enqueue_admit(owner_id: int) -> None:
+    """Admit the owner's queued executions: a slot was freed."""
+    _send(names.ADMIT, [owner_id], f"admission for owner #{owner_id}")
 
 
 def enqueue_log_forward(execution_id: Any, first_seq: int, last_seq: int) -> None:

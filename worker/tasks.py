@@ -9,8 +9,8 @@ from celery import shared_task
 from celery.signals import task_postrun, task_prerun, worker_init, worker_process_shutdown
 from django.db import close_old_connections, connections
 
+from apps.executions.engine import admission
 from apps.executions.services import retention
-from apps.executions.services.scheduling import delay_elapsed
 from apps.executions.services.sweeper import sweep as run_sweep
 from worker import log_forward, names, runner, sandbox
 
@@ -46,10 +46,17 @@ def purge_old_executions() -> dict[str, int]:
     return retention.purge_old_executions()
 
 
-@shared_task(name=names.FINISH_DELAY, ignore_result=True)
-def finish_delay(step_pk: int) -> bool:
-    """Complete a delay step whose time has come (the sweeper does it too)."""
-    return delay_elapsed(step_pk=step_pk)
+@shared_task(name=names.WAKE_STEP, ignore_result=True)
+def wake_step(step_pk: int) -> bool:
+    """Wake a step that waits without a worker: a delay whose time has come, a parent whose
+    child ended (the sweeper sends these too, when one is due and was lost)."""
+    return runner.wake_step(step_pk)
+
+
+@shared_task(name=names.ADMIT, ignore_result=True)
+def admit_executions(owner_id: int) -> list[str]:
+    """Admit the owner's queued executions into the slots that finished ones freed."""
+    return admission.admit(owner_id=owner_id)
 
 
 @shared_task(name=names.SWEEP, ignore_result=True)

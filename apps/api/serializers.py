@@ -1,5 +1,6 @@
-"""Request and response shapes of the API. Responses follow DESIGN.md §3-§5 exactly
-(CompilationResult, ExecutionContext, StepResult, ProgressEvent, log lines); requests are
+"""Request and response shapes of the API. Responses follow docs/workflow-format.md,
+docs/execution.md and docs/events.md exactly (CompilationResult, ExecutionContext,
+StepResult, ProgressEvent, log lines); requests are
 validated here for shape only, while the services decide what is allowed."""
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ class ArtifactsSerializer(serializers.Serializer):
 
 
 class CompilationSerializer(serializers.Serializer):
-    """CompilationResult (DESIGN.md §3)."""
+    """CompilationResult (docs/workflow-format.md, "Compilation")."""
 
     id = serializers.IntegerField()
     workflow_id = serializers.IntegerField()
@@ -179,7 +180,7 @@ def step_result(step: StepRun, logs_base: str) -> dict[str, Any]:
 
 
 class StepResultSerializer(serializers.ModelSerializer):
-    """StepResult (DESIGN.md §4)."""
+    """StepResult (docs/execution.md)."""
 
     logs = serializers.SerializerMethodField(help_text="URL of this step's log lines.")
     error = StepErrorSerializer(allow_null=True, read_only=True)
@@ -230,7 +231,7 @@ class ExecutionListSerializer(serializers.ModelSerializer):
 
 
 class ExecutionSerializer(ExecutionListSerializer):
-    """ExecutionContext (DESIGN.md §4)."""
+    """ExecutionContext (docs/execution.md)."""
 
     step_results = serializers.SerializerMethodField()
     metadata = serializers.SerializerMethodField()
@@ -278,7 +279,7 @@ class LogLineSerializer(serializers.ModelSerializer):
 
 
 class EventSerializer(serializers.Serializer):
-    """ProgressEvent (DESIGN.md §5)."""
+    """ProgressEvent (docs/events.md)."""
 
     seq = serializers.IntegerField()
     execution_id = serializers.UUIDField()

@@ -1,4 +1,4 @@
-"""/api/v1/: every resource of DESIGN.md §6, the OpenAPI schema and its docs."""
+"""/api/v1/: every resource of docs/api.md, the OpenAPI schema and its docs."""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView

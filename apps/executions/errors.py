@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from typing import Any
 
 CATALOGUE: dict[str, tuple[str, str]] = {
@@ -42,3 +44,28 @@ def describe(error: dict[str, Any], *, node_id: str | None = None) -> dict[str, 
     if frames and "line" not in out:
         out["line"] = frames[-1].get("line")
     return out
+
+
+# Failures that differ only in ids, numbers and paths share a signature (error patterns).
+_VOLATILE = [
+    (re.compile(r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"
+                r"[0-9a-fA-F]{12}"), "<id>"),
+    (re.compile(r"\b0x[0-9a-fA-F]+\b"), "<hex>"),
+    (re.compile(r"\b[0-9a-fA-F]{16,}\b"), "<id>"),
+    (re.compile(r"(?:[A-Za-z]:)?(?:/[\w.@~+-]+){2,}/?"), "<path>"),
+    (re.compile(r"https?://\S+"), "<url>"),
+    (re.compile(r"\b\d+(?:\.\d+)?\b"), "<n>"),
+]
+
+
+def normalise_message(message: str) -> str:
+    """The message with what differs between occurrences (ids, numbers, paths) replaced."""
+    text = message[:500]
+    for pattern, stand_in in _VOLATILE:
+        text = pattern.sub(stand_in, text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def error_signature(step_id: str, error: dict[str, Any]) -> str:
+    basis = f"{step_id}\x00{error.get('type')}\x00{normalise_message(str(error.get('message')))}"
+    return hashlib.sha1(basis.encode(), usedforsecurity=False).hexdigest()[:20]

@@ -1,4 +1,4 @@
-"""Execution history: the ExecutionContext and StepResult of DESIGN.md §4, events and logs.
+"""Execution history: the ExecutionContext and StepResult of docs/execution.md, events and logs.
 
 The database is the source of truth for what ran; Redis only carries messages.
 """
@@ -13,7 +13,7 @@ from django.db.models import Q
 
 
 class Execution(models.Model):
-    """One run of one compiled revision of a workflow (DESIGN.md §4 ExecutionContext)."""
+    """One run of one compiled revision of a workflow (docs/execution.md: ExecutionContext)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued"
@@ -126,7 +126,7 @@ class StepRun(models.Model):
     wake_at = models.DateTimeField(null=True, blank=True)
     # How often the worker running this step vanished; bounded to stop poison loops.
     lost_count = models.PositiveIntegerField(default=0)
-    # Failures that differ only in ids, numbers and paths share this (insights.error_signature).
+    # Failures that differ only in ids, numbers and paths share this (errors.error_signature).
     error_signature = models.CharField(max_length=40, blank=True, default="")
     # A `workflow` step waits for this child execution instead of holding a worker.
     child_execution = models.ForeignKey(Execution, null=True, blank=True, db_index=False,
@@ -186,7 +186,7 @@ class StepAttempt(models.Model):
 
 
 class ExecutionEvent(models.Model):
-    """A ProgressEvent (DESIGN.md §5), append-only, numbered per execution by `seq`."""
+    """A ProgressEvent (docs/events.md), append-only, numbered per execution by `seq`."""
 
     execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="events",
                                   db_index=False)  # uniq_event_seq leads with it

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from apps.executions.models import Execution
+from apps.executions.events import event_payload
+from apps.executions.models import Execution, ExecutionEvent, StepRun
 
 
 def execution_search(queryset: QuerySet[Execution], text: str) -> QuerySet[Execution]:
@@ -23,3 +26,26 @@ def execution_search(queryset: QuerySet[Execution], text: str) -> QuerySet[Execu
     if 4 <= len(hex_part) <= 32 and all(c in "0123456789abcdef" for c in hex_part):
         condition |= Q(id__startswith=text.lower())
     return queryset.filter(condition)
+
+
+def step_type_of(step_pk: int) -> str | None:
+    """The `node.type` of a step row (None when it is gone)."""
+    return StepRun.objects.filter(pk=step_pk).values_list("step_type", flat=True).first()
+
+
+def execution_owned(*, execution_id: Any, user_id: Any) -> Execution | None:
+    """The execution if this user owns it; None for anybody else's or a bad id."""
+    try:
+        return Execution.objects.filter(pk=execution_id, owner_id=user_id).only("id").first()
+    except (ValueError, ValidationError):
+        return None
+
+
+def events_after(*, execution_id: Any, after: int, upto: int | None = None,
+                 limit: int = 500) -> list[dict[str, Any]]:
+    """Stored events numbered after `after` (and before `upto`), in order, as clients get
+    them (the catalogue's shapes)."""
+    query = ExecutionEvent.objects.filter(execution_id=execution_id, seq__gt=after)
+    if upto is not None:
+        query = query.filter(seq__lt=upto)
+    return [event_payload(e) for e in query.order_by("seq")[:limit]]

@@ -6,6 +6,9 @@ sent by the replay is dropped, and one that arrives ahead of the position (a fra
 Redis restarted, or published out of order by two processes) makes us read the missing ones
 from the database first. Sequence numbers are given out under the execution's row lock, so
 every number below a published one is committed and readable: the fill always succeeds.
+
+Events reach this module already shaped (apps/executions/events/catalogue.py, read back
+through apps/executions/selectors.py): it delivers them and builds none.
 """
 
 from __future__ import annotations
@@ -14,8 +17,7 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 
-from apps.executions.events import event_payload
-from apps.executions.models import Execution, ExecutionEvent
+from apps.executions import selectors
 
 FINAL_EVENT = "execution_completed"
 REPLAY_CHUNK = 500
@@ -23,18 +25,16 @@ REPLAY_CHUNK = 500
 
 @database_sync_to_async
 def _stored_after(execution_id: Any, after: int, upto: int | None) -> list[dict[str, Any]]:
-    query = ExecutionEvent.objects.filter(execution_id=execution_id, seq__gt=after)
-    if upto is not None:
-        query = query.filter(seq__lt=upto)
-    return [event_payload(e) for e in query.order_by("seq")[:REPLAY_CHUNK]]
+    return selectors.events_after(execution_id=execution_id, after=after, upto=upto,
+                                  limit=REPLAY_CHUNK)
 
 
 @database_sync_to_async
-def owned_execution(execution_id: Any, user: Any) -> Execution | None:
+def owned_execution(execution_id: Any, user: Any) -> Any:
     """The execution if this user owns it; None for anybody else's or a bad id."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return Execution.objects.filter(pk=execution_id, owner_id=user.pk).only("id").first()
+    return selectors.execution_owned(execution_id=execution_id, user_id=user.pk)
 
 
 class EventCursor:

@@ -1,6 +1,7 @@
-"""The ten screens (DESIGN.md §7). Pages are server-rendered shells: what changes live is
-fetched from the REST API and the WebSocket by the page's script (static/js/), so the browser
-and integrations see exactly the same data. History and settings are plain forms."""
+"""The ten screens (README.md, "The web app"). Pages are server-rendered shells: what
+changes live is fetched from the REST API and the WebSocket by the page's script
+(static/js/), so the browser and integrations see exactly the same data. History and
+settings are plain forms."""
 
 from __future__ import annotations
 

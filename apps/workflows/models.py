@@ -32,7 +32,7 @@ class Workflow(TimestampedModel):
 
 
 class Compilation(models.Model):
-    """The CompilationResult of DESIGN.md §3 for one revision of a workflow."""
+    """The CompilationResult (docs/workflow-format.md) for one revision of a workflow."""
 
     class Status(models.TextChoices):
         SUCCESS = "success"

@@ -103,7 +103,7 @@ def workflow_compile(*, workflow: Workflow) -> Compilation:
 
 
 def compilation_as_dict(compilation: Compilation) -> dict[str, Any]:
-    """The CompilationResult shape of DESIGN.md §3."""
+    """The CompilationResult shape (docs/workflow-format.md)."""
     return {
         "id": compilation.pk,
         "workflow_id": compilation.workflow_id,

@@ -29,7 +29,7 @@ class StepCheck:
     ctx: CompileContext
     props: dict[str, Any]  # the workflow's input_schema properties
     where: str  # the step's data path, e.g. "nodes.3.data"
-    registry: Mapping[str, StepType]  # every step type, to know the outputs this step reads
+    registry: Mapping[str, references.OutputShape]  # every type: the outputs this step reads
 
     def error(self, code: str, message: str, *, field: str | None = None,
               line: int | None = None, suggestion: str | None = None) -> None:

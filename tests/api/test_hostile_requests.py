@@ -1,4 +1,4 @@
-"""Hostile definitions and requests over the API (DESIGN.md §9): deep nesting, megabyte
+"""Hostile definitions and requests over the API (docs/operations.md, "Faults"): deep nesting, megabyte
 strings, 100,000 nodes, unicode oddities, expression-language escapes, odd query strings.
 Each gets a clear 4xx in the one error shape or is stored intact: never a 500, never a hang."""
 

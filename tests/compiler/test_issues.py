@@ -1,4 +1,4 @@
-"""One test per issue code and check of DESIGN.md §3, with node, field, line and suggestion."""
+"""One test per issue code and check of docs/workflow-format.md, with node, field, line and suggestion."""
 
 from __future__ import annotations
 

@@ -53,6 +53,10 @@ def test_cancel_stops_a_running_step_within_two_seconds(worker, user):
     steps = steps_by_id(execution)
     assert steps["after"].status == "cancelled" and steps["after"].started_at is None
     assert event_types(execution).count("execution_completed") == 1
+    # A cancelled step says so: step_cancelled, never a step_failed dressed as a cancel.
+    cancelled = execution.events.get(type="step_cancelled", step_id="sleep")
+    assert cancelled.data == {"reason": "the execution was stopped", "attempt": 1}
+    assert not execution.events.filter(type="step_failed").exists()
 
 
 def test_cancel_reaches_a_running_sub_workflow(worker, user):
@@ -71,6 +75,9 @@ def test_cancel_reaches_a_running_sub_workflow(worker, user):
     child.refresh_from_db()
     parent.refresh_from_db()
     assert parent.status == "cancelled" and child.status == "cancelled"
+    call = parent.steps.get(step_id="call")  # it waited without a worker: cancelled too
+    assert call.status == "cancelled" and call.attempt_rows.get().status == "cancelled"
+    assert parent.events.filter(type="step_cancelled", step_id="call").exists()
 
 
 def test_pause_holds_new_steps_and_resume_continues(worker, user):

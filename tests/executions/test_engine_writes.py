@@ -11,8 +11,8 @@ from django.db import connection, transaction
 
 from apps.common import rowsql
 from apps.executions import events
+from apps.executions.engine.scope import owner_snapshot
 from apps.executions.models import Execution, ExecutionEvent, StepAttempt, StepRun
-from apps.executions.services.runcontext import owner_snapshot
 from apps.runtime.services import runtime_setting_set
 from tests.executions.helpers import event_types, finished, py_node, start, steps_by_id
 
@@ -35,11 +35,12 @@ def test_events_written_together_keep_order_and_numbers_per_execution(user):
     before = dict(Execution.objects.filter(pk__in=[first.pk, second.pk]).values_list(
         "pk", "last_event_seq"))
     with transaction.atomic(), events.together():
-        emitted = [events.emit(first.pk, "step_queued", step_id="a"),
-                   events.emit(second.pk, "step_queued", step_id="x"),
-                   events.emit(first.pk, "step_started", step_id="a", current_step="a"),
-                   events.emit(second.pk, "step_started", step_id="x", current_step="x"),
-                   events.emit(first.pk, "step_completed", step_id="a", duration_ms=1.5)]
+        emitted = [events.step_queued(first.pk, "a"),
+                   events.step_queued(second.pk, "x"),
+                   events.step_started(first.pk, "a", attempt=1, worker="w:1"),
+                   events.step_started(second.pk, "x", attempt=1, worker="w:1"),
+                   events.step_completed(first.pk, "a", output=None, output_truncated=False,
+                                         attempt=1, metrics={}, duration_ms=1.5)]
     for execution in (first, second):
         execution.refresh_from_db()
         stored = list(execution.events.filter(seq__gt=before[execution.pk]).order_by("seq"))
@@ -61,7 +62,7 @@ def test_events_of_a_failed_block_are_not_stored(user):
 
     def failing_block() -> None:
         with transaction.atomic(), events.together():
-            events.emit(execution.pk, "step_queued", step_id="s0")
+            events.step_queued(execution.pk, "s0")
             raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError, match="boom"):
@@ -85,7 +86,7 @@ def test_a_finished_execution_keeps_no_current_step(user):
     with transaction.atomic(), events.together():
         Execution.objects.filter(pk=execution.pk).update(status=Execution.Status.SUCCEEDED,
                                                          current_step="")
-        events.emit(execution.pk, "step_started", step_id="s0", current_step="s0")
+        events.step_started(execution.pk, "s0", attempt=1, worker="w:1")
     execution.refresh_from_db()
     assert execution.current_step == ""
 

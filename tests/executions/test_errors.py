@@ -1,4 +1,4 @@
-"""One test per runtime error type of DESIGN.md §4, each with its message and recovery."""
+"""One test per runtime error type of docs/execution.md, each with its message and recovery."""
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from apps.executions.engine import lease
 from apps.runtime import services as runtime_services
 from tests.conftest import load_example
 from tests.executions.helpers import finished, start, steps_by_id
@@ -54,7 +55,7 @@ def test_delay_does_not_hold_a_worker(worker, user):
     assert execution.output == {"waited_seconds": 1, "delay_output": None}
     wait = steps_by_id(execution)["wait"]
     assert wait.duration_ms >= 900
-    assert wait.lease_owner == "delay"
+    assert wait.lease_owner == lease.DEFERRED  # waited without a worker
 
 
 def test_subworkflow_runs_as_a_child_execution(worker, user):

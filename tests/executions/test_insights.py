@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from apps.executions import errors
 from apps.executions.models import (
     Execution,
     ExecutionEvent,
@@ -63,7 +64,7 @@ def _run(workflow, steps: dict[str, dict], *, ago_s: float = 0, status: str = "s
             status=s.get("status", "succeeded"), attempts=s.get("attempts", 1),
             queued_at=queued, started_at=started, finished_at=finished,
             duration_ms=s.get("run", 0), metrics=s.get("metrics", {}), error=s.get("error"),
-            error_signature=insights.error_signature(step_id, s["error"]) if s.get("error")
+            error_signature=errors.error_signature(step_id, s["error"]) if s.get("error")
             else "")
         for number in range(1, s.get("attempts", 1) + 1):
             StepAttempt.objects.create(step_run=step, number=number, status="succeeded",

@@ -1,4 +1,4 @@
-"""SSRF through `http` steps (DESIGN.md §9): loopback, private ranges, addresses wrapped in
+"""SSRF through `http` steps (docs/operations.md, "Faults"): loopback, private ranges, addresses wrapped in
 IPv6, redirects to them, names that resolve to them, and a DNS answer that changes between
 the check and the connect. Every socket connect is watched: the refusal must come before any
 packet leaves, and nothing here ever connects outside 127.0.0.0/8 and ::1."""

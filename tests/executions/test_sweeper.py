@@ -51,14 +51,3 @@ def test_a_step_lost_too_often_fails_with_worker_lost(stuck_step):
     assert stuck_step.status == "failed"
     assert "worker crashed 1 times" in stuck_step.error["message"]
     assert execution.status == "failed"
-
-
-@pytest.mark.parametrize(("current", "new", "allowed"), [
-    ("queued", "running", True), ("running", "paused", True), ("paused", "running", True),
-    ("succeeded", "running", False), ("cancelled", "running", False),
-    ("failed", "running", True), ("running", "queued", False),
-])
-def test_execution_transition_table(current, new, allowed):
-    from apps.executions.transitions import can_execution
-
-    assert can_execution(current, new) is allowed

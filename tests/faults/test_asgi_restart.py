@@ -1,4 +1,4 @@
-"""The ASGI server restarted while clients follow an execution (DESIGN.md §9): each client
+"""The ASGI server restarted while clients follow an execution (docs/operations.md, "Faults"): each client
 reconnects from the last sequence it has and ends with every event exactly once, in order."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Faults on one machine with the real services (DESIGN.md §9): a worker killed while another
+"""Faults on one machine with the real services (docs/operations.md, "Faults"): a worker killed while another
 runs, database connections terminated mid-execution. In every case the execution finishes
 and nothing is lost."""
 

@@ -1,4 +1,4 @@
-"""The ten screens in a real browser (DESIGN.md §7), against daphne and a real worker:
+"""The ten screens in a real browser (README.md, "The web app"), against daphne and a real worker:
 each screen's main job, live updates included, plus keyboard and screen-reader basics."""
 
 from __future__ import annotations

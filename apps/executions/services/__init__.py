@@ -1,5 +1,7 @@
-"""Execution services: start and admit, the step lifecycle, controls, children, the sweeper."""
+"""The doors into executions: start and re-run, controls, children, the sweeper, insights and
+retention. The engine itself is apps/executions/engine/."""
 
+from apps.executions.engine.admission import admit
 from apps.executions.services.controls import (
     execution_cancel,
     execution_pause,
@@ -7,7 +9,7 @@ from apps.executions.services.controls import (
     step_retry,
     step_skip,
 )
-from apps.executions.services.start import admit, execution_rerun, execution_start
+from apps.executions.services.start import execution_rerun, execution_start
 
 __all__ = [
     "admit",

@@ -1,20 +1,28 @@
-"""`workflow` steps: a child execution runs the sub-workflow; its end completes the step."""
+"""`workflow` steps: a child execution runs the sub-workflow while the step waits without a
+worker; when the child ends, the step is woken (finishing.py sends the message; the sweeper
+too, should it be lost) and takes the child's outcome."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from apps.common.exceptions import ApplicationError
-from apps.executions.models import Execution, StepRun
+from apps.executions.engine import lease, outcomes
+from apps.executions.models import TERMINAL_EXECUTION, Execution, StepRun
+from apps.executions.services.start import execution_start
 from apps.workflows.models import Workflow
+
+# A waiting parent looks at its child this often even if the child's wake message is lost.
+CHILD_CHECK_S = 30
 
 
 @transaction.atomic
 def child_start(*, step: StepRun, slug: str, inputs: dict[str, Any]) -> Execution:
-    from apps.executions.services.start import execution_start  # noqa: PLC0415 - cycle
-
+    """Start the sub-workflow as a child of the step's execution, inside its slot."""
     parent = step.execution
     workflow = Workflow.objects.filter(owner_id=parent.owner_id, slug=slug).first()
     if workflow is None:
@@ -27,19 +35,28 @@ def child_start(*, step: StepRun, slug: str, inputs: dict[str, Any]) -> Executio
     return child
 
 
-def child_finished(child: Execution) -> None:
-    """Called inside the child's finishing transaction."""
-    from apps.executions.services import scheduling  # noqa: PLC0415 - cycle
+def next_check() -> Any:
+    return timezone.now() + timedelta(seconds=CHILD_CHECK_S)
 
-    step = StepRun.objects.filter(execution_id=child.parent_id, step_id=child.parent_step_id,
-                                  status=StepRun.Status.RUNNING).first()
+
+@transaction.atomic
+def child_step_wake(*, step_pk: int) -> bool:
+    """The waiting step takes its child's outcome once the child has ended; until then it
+    waits on (and is looked at again later)."""
+    _, step = lease.deferred_step(step_pk)
     if step is None:
-        return
+        return False
+    child = Execution.objects.filter(pk=step.child_execution_id).first()
+    if child is None:
+        return outcomes.step_fail(step_pk=step.pk, token=step.lease_token, error={
+            "type": "workflow_error", "message": "the sub-workflow execution is gone"})
+    if child.status not in TERMINAL_EXECUTION:
+        lease.step_defer(step_pk=step.pk, token=step.lease_token, wake_at=next_check())
+        return False
     if child.status == Execution.Status.SUCCEEDED:
-        scheduling.step_succeed(step_pk=step.pk, token=step.lease_token, output=child.output,
-                                metrics={"child_execution": str(child.pk)})
-    else:
-        scheduling.step_fail(step_pk=step.pk, token=step.lease_token, error={
-            "type": "workflow_error",
-            "message": f"sub-workflow execution {child.pk} {child.status}",
-            "child_execution": str(child.pk), "child_error": child.error})
+        return outcomes.step_succeed(step_pk=step.pk, token=step.lease_token,
+                                     output=child.output,
+                                     metrics={"child_execution": str(child.pk)})
+    return outcomes.step_fail(step_pk=step.pk, token=step.lease_token, error={
+        "type": "workflow_error", "message": f"sub-workflow execution {child.pk} {child.status}",
+        "child_execution": str(child.pk), "child_error": child.error})

@@ -11,13 +11,10 @@ from django.utils import timezone
 
 from apps.common.exceptions import ApplicationError, Conflict
 from apps.executions import events
+from apps.executions.engine import finishing, frontier, transitions
 from apps.executions.models import TERMINAL_EXECUTION, Execution, StepRun
-from apps.executions.services import scheduling
-from apps.executions.services.artifacts import artifact_for
-from apps.executions.transitions import can_execution
 from apps.runtime.params import PARAMS
 from apps.runtime.selectors import runtime_config_get
-from worker import dispatch
 
 S = StepRun.Status
 E = Execution.Status
@@ -34,8 +31,8 @@ def execution_cancel(*, execution: Execution) -> Execution:
     execution = _lock(execution)
     if execution.status in TERMINAL_EXECUTION:
         return execution
-    scheduling.finish(execution, E.CANCELLED, error={"type": "cancelled",
-                                                     "message": "cancelled by the user"})
+    finishing.finish(execution, E.CANCELLED, error={"type": "cancelled",
+                                                    "message": "cancelled by the user"})
     # Children are cancelled after this commits, each in its own transaction: a child that
     # finishes locks itself and then its parent, so holding the parent while locking a child
     # here would be the opposite order (a deadlock).
@@ -55,12 +52,12 @@ def execution_pause(*, execution: Execution) -> Execution:
     execution = _lock(execution)
     if execution.status == E.PAUSED:
         return execution
-    if not can_execution(execution.status, E.PAUSED):
+    if not transitions.allowed(Execution, execution.status, E.PAUSED):
         raise Conflict(f"Only a running execution can be paused; this one is "
                        f"{execution.status}.", code="invalid_transition")
-    execution.status = E.PAUSED
+    transitions.move(execution, E.PAUSED)
     execution.save(update_fields=["status"])
-    events.emit(execution.pk, "execution_paused")
+    events.execution_paused(execution.pk)
     return execution
 
 
@@ -72,33 +69,37 @@ def execution_resume(*, execution: Execution) -> Execution:
     if execution.status != E.PAUSED:
         raise Conflict(f"Only a paused execution can be resumed; this one is "
                        f"{execution.status}.", code="invalid_transition")
-    execution.status = E.RUNNING
+    transitions.move(execution, E.RUNNING)
     execution.save(update_fields=["status"])
-    events.emit(execution.pk, "execution_resumed")
-    module = artifact_for(execution)
+    events.execution_resumed(execution.pk)
     config = runtime_config_get(owner=execution.owner_id)
     for step in StepRun.objects.filter(execution=execution, status__in=[S.QUEUED, S.RETRYING]):
-        # Their messages were refused while paused; send them again.
-        timeout = scheduling.step_timeout_s(execution, step, module.STEPS[step.step_id], config)
-        transaction.on_commit(partial(dispatch.enqueue_step, execution.pk, step.step_id,
-                                      timeout_s=timeout))
-    scheduling.schedule_ready(execution)
+        frontier.send(execution, step, config=config)  # refused while paused: send again
+    frontier.schedule_ready(execution)
     return execution
+
+
+_REOPEN_FROM = transitions.bulk(StepRun, [S.CANCELLED], S.PENDING)
+
+
+def _check_continuable(execution: Execution) -> None:
+    if not transitions.allowed(Execution, execution.status, E.RUNNING):
+        raise Conflict(f"A {execution.status} execution cannot continue; re-run it instead.",
+                       code="invalid_transition")
 
 
 def _reopen(execution: Execution, from_step: str) -> None:
     """Put a failed execution back to running and re-open the steps that were cancelled when
     it failed; `from_step` is the step the user retried or skipped."""
-    StepRun.objects.filter(execution=execution, status=S.CANCELLED).update(
+    StepRun.objects.filter(execution=execution, status__in=_REOPEN_FROM).update(
         status=S.PENDING, finished_at=None)
-    if execution.status != E.RUNNING:
-        execution.status = E.RUNNING
+    if execution.status == E.FAILED:  # a paused or queued one goes on when it resumes
+        transitions.move(execution, E.RUNNING)
         execution.finished_at = None
         execution.duration_ms = None
         execution.error = None
         execution.save(update_fields=["status", "finished_at", "duration_ms", "error"])
-        events.emit(execution.pk, "execution_resumed",
-                    data={"reason": "continued", "from_step": from_step})
+        events.execution_resumed(execution.pk, reason="continued", from_step=from_step)
 
 
 def _check_overrides(timeout_seconds: Any, memory_limit_mb: Any) -> dict[str, Any]:
@@ -132,9 +133,8 @@ def step_retry(*, execution: Execution, step_id: str, inputs: dict[str, Any] | N
     if step.status != S.FAILED:
         raise Conflict(f"Only a failed step can be retried; {step_id!r} is {step.status}.",
                        code="invalid_transition")
-    if execution.status == E.CANCELLED:
-        raise Conflict("A cancelled execution cannot continue; re-run it instead.",
-                       code="invalid_transition")
+    if execution.status != E.RUNNING:
+        _check_continuable(execution)
     overrides = dict(step.overrides)
     overrides.update(_check_overrides(timeout_seconds, memory_limit_mb))
     if inputs is not None:
@@ -144,14 +144,13 @@ def step_retry(*, execution: Execution, step_id: str, inputs: dict[str, Any] | N
         overrides["inputs"] = inputs
     overrides["max_attempts"] = step.attempts + 1
     step.overrides = overrides
-    step.status = S.PENDING
+    transitions.move(step, S.PENDING)
     step.finished_at = None
     step.save()
     _reopen(execution, step_id)
-    events.emit(execution.pk, "step_queued", step_id=step_id,
-                data={"retry": True, "overrides": {k: v for k, v in overrides.items()
-                                                   if k != "inputs"}})
-    scheduling.schedule_ready(execution)
+    events.step_queued(execution.pk, step_id, retry=True,
+                       overrides={k: v for k, v in overrides.items() if k != "inputs"})
+    frontier.schedule_ready(execution)
     step.refresh_from_db()
     return step
 
@@ -169,17 +168,15 @@ def step_skip(*, execution: Execution, step_id: str, output: Any = None) -> Step
     if step.status not in (S.FAILED, S.PENDING, S.QUEUED, S.CANCELLED):
         raise Conflict(f"Only a failed or pending step can be skipped; {step_id!r} is "
                        f"{step.status}.", code="invalid_transition")
-    if execution.status == E.CANCELLED:
-        raise Conflict("A cancelled execution cannot continue; re-run it instead.",
-                       code="invalid_transition")
-    step.status = S.SKIPPED
+    if execution.status not in (E.RUNNING, E.PAUSED, E.QUEUED):
+        _check_continuable(execution)
+    transitions.move(step, S.SKIPPED)
     step.output = output
     step.overrides = {**step.overrides, "substituted": True}
     step.finished_at = timezone.now()
     step.save()
-    events.emit(execution.pk, "step_skipped", step_id=step_id,
-                data={"reason": "skipped by the user", "output": output})
+    events.step_skipped(execution.pk, step_id, reason="skipped by the user", output=output)
     _reopen(execution, step_id)
-    scheduling.schedule_ready(execution)
+    frontier.schedule_ready(execution)
     step.refresh_from_db()
     return step

@@ -5,7 +5,6 @@ the numbers behind them, and failures grouped into patterns across runs."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import re
@@ -14,8 +13,10 @@ from typing import Any
 
 from django.db import connection
 
+from apps.executions import sql
+from apps.executions.engine.artifacts import artifact_for
+from apps.executions.errors import normalise_message
 from apps.executions.models import Execution, StepAttempt, StepRun
-from apps.executions.services.artifacts import artifact_for
 from apps.runtime.selectors import runtime_config_get
 from apps.workflows.models import Workflow
 
@@ -168,39 +169,9 @@ def _step_stats(recent: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     } for step_id, e in raw.items()}
 
 
-_STEP_STATS_SQL = """
-WITH recent AS (
-    SELECT id, row_number() OVER (ORDER BY created_at DESC) - 1 AS age
-    FROM executions_execution
-    WHERE workflow_id = %(workflow)s AND parent_id IS NULL
-    ORDER BY created_at DESC LIMIT %(runs)s
-), steps AS (
-    SELECT s.step_id, s.status, s.attempts, s.duration_ms, r.age < %(half)s AS newer,
-           CASE WHEN jsonb_typeof(s.metrics -> 'peak_rss_mb') = 'number'
-                THEN (s.metrics ->> 'peak_rss_mb')::float8 END AS peak,
-           s.status = 'succeeded' AND s.duration_ms IS NOT NULL AS timed
-    FROM executions_steprun s JOIN recent r ON r.id = s.execution_id
-)
-SELECT step_id,
-       count(*) FILTER (WHERE status IN ('succeeded', 'failed')),
-       count(*) FILTER (WHERE status = 'failed'),
-       count(*) FILTER (WHERE status IN ('succeeded', 'failed') AND attempts > 1),
-       percentile_disc(0.5) WITHIN GROUP (ORDER BY duration_ms) FILTER (WHERE timed),
-       percentile_disc(0.95) WITHIN GROUP (ORDER BY duration_ms) FILTER (WHERE timed),
-       percentile_disc(0.5) WITHIN GROUP (ORDER BY duration_ms) FILTER (WHERE timed AND newer),
-       percentile_disc(0.5) WITHIN GROUP (ORDER BY duration_ms)
-           FILTER (WHERE timed AND NOT newer),
-       max(peak)
-FROM steps GROUP BY step_id
-"""
-
-
 def _step_stats_sql(workflow: Workflow, runs: int) -> dict[str, dict[str, Any]]:
-    """The same figures in one PostgreSQL query: 20,000 step rows never reach Python."""
-    with connection.cursor() as cursor:
-        cursor.execute(_STEP_STATS_SQL, {"workflow": workflow.pk, "runs": runs,
-                                         "half": runs / 2})
-        rows = cursor.fetchall()
+    """The same figures in one PostgreSQL query (apps/executions/sql.py)."""
+    rows = sql.step_stats_rows(workflow.pk, runs)
 
     def rounded(value: float | None) -> float | None:
         return None if value is None else round(value, 1)
@@ -290,30 +261,6 @@ def recommendations(module: Any, trends: dict[str, Any]) -> list[dict[str, Any]]
 
 
 # ---- error patterns -----------------------------------------------------------------------
-
-_VOLATILE = [
-    (re.compile(r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"
-                r"[0-9a-fA-F]{12}"), "<id>"),
-    (re.compile(r"\b0x[0-9a-fA-F]+\b"), "<hex>"),
-    (re.compile(r"\b[0-9a-fA-F]{16,}\b"), "<id>"),
-    (re.compile(r"(?:[A-Za-z]:)?(?:/[\w.@~+-]+){2,}/?"), "<path>"),
-    (re.compile(r"https?://\S+"), "<url>"),
-    (re.compile(r"\b\d+(?:\.\d+)?\b"), "<n>"),
-]
-
-
-def normalise_message(message: str) -> str:
-    """The message with what differs between occurrences (ids, numbers, paths) replaced."""
-    text = message[:500]
-    for pattern, stand_in in _VOLATILE:
-        text = pattern.sub(stand_in, text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def error_signature(step_id: str, error: dict[str, Any]) -> str:
-    basis = f"{step_id}\x00{error.get('type')}\x00{normalise_message(str(error.get('message')))}"
-    return hashlib.sha1(basis.encode(), usedforsecurity=False).hexdigest()[:20]
-
 
 def error_patterns(*, owner: Any, workflow: Workflow | None = None,
                    limit: int = 50) -> list[dict[str, Any]]:

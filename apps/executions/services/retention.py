@@ -8,9 +8,10 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from apps.executions import sql
 from apps.executions.models import (
     TERMINAL_EXECUTION,
     Execution,
@@ -37,31 +38,21 @@ def _cutoffs(now: Any, days: int | None) -> dict[int, Any]:
                 "pk", flat=True)}
 
 
-def _delete_rows(model: Any, column: str, keys: list[Any]) -> int:
-    """A plain DELETE: everything that points at these rows is gone already, so Django's
-    collector (which loads every row as an object first) would only cost time."""
-    placeholders = ", ".join(["%s"] * len(keys))
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {model._meta.db_table} "  # noqa: S608 - our names
-                       f"WHERE {column} IN ({placeholders})", keys)
-        return cursor.rowcount
-
-
 def _delete_batch(ids: list[Any]) -> int:
-    keys = [Execution._meta.pk.get_db_prep_value(pk, connection) for pk in ids]
+    keys = sql.execution_keys(ids)
     with transaction.atomic():
-        _delete_rows(LogLine, "execution_id", keys)
-        _delete_rows(ExecutionEvent, "execution_id", keys)
+        sql.delete_where_in(LogLine, "execution_id", keys)
+        sql.delete_where_in(ExecutionEvent, "execution_id", keys)
         step_ids = list(StepRun.objects.filter(execution_id__in=ids).values_list("pk",
                                                                                 flat=True))
         if step_ids:
-            _delete_rows(StepAttempt, "step_run_id", step_ids)
+            sql.delete_where_in(StepAttempt, "step_run_id", step_ids)
         StepRun.objects.filter(child_execution_id__in=ids).update(child_execution=None)
-        _delete_rows(StepRun, "execution_id", keys)
+        sql.delete_where_in(StepRun, "execution_id", keys)
         Execution.objects.filter(rerun_of_id__in=ids).update(rerun_of=None)
         # Leaves only (no children), every reference cleared: a constraint error here
         # would roll the batch back rather than lose anything.
-        return _delete_rows(Execution, "id", keys)
+        return sql.delete_where_in(Execution, "id", keys)
 
 
 def purge_old_executions(*, days: int | None = None, owner_id: int | None = None,

@@ -6,19 +6,18 @@ import copy
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 from jsonschema import Draft202012Validator
 
 from apps.common.crypto import encrypt_json
 from apps.common.exceptions import ApplicationError, Conflict
 from apps.common.masking import MASK
 from apps.executions import events
+from apps.executions.engine import admission
+from apps.executions.engine.artifacts import artifact_module
+from apps.executions.engine.scope import real_inputs
 from apps.executions.models import Execution, StepRun
-from apps.executions.services import files, scheduling
-from apps.executions.services.artifacts import artifact_module
-from apps.executions.services.runcontext import real_inputs
+from apps.executions.services import files
 from apps.runtime.selectors import runtime_config_get
 from apps.workflows.models import Compilation, Workflow
 
@@ -107,84 +106,24 @@ def execution_start(*, workflow: Workflow, owner: AbstractBaseUser | None = None
     # With a free slot and nobody waiting, start in this same transaction (the common case:
     # one transaction instead of two); otherwise it waits as `queued` for admit().
     config = runtime_config_get(owner=owner_id)
-    now_running = _slot_free(owner_id, cap=config["max_concurrent_executions"],
-                             child=parent is not None)
+    now_running = admission.slot_free(owner_id, cap=config["max_concurrent_executions"],
+                                      child=parent is not None)
     if now_running:
-        execution.status = Execution.Status.RUNNING
-        execution.started_at = timezone.now()
+        admission.mark_started(execution)
     execution.save(force_insert=True)
     steps = StepRun.objects.bulk_create([
         StepRun(execution=execution, step_id=step_id, step_type=module.STEPS[step_id]["type"])
         for step_id in module.ORDER
     ])
     with events.together():
-        events.emit(execution.pk, "execution_queued", data={
-            "workflow_id": workflow.pk, "revision": compilation.revision, "trigger": trigger,
-            "steps": list(module.ORDER)})
+        events.execution_queued(execution.pk, workflow_id=workflow.pk,
+                                revision=compilation.revision, trigger=trigger,
+                                steps=list(module.ORDER))
         if now_running:
-            _started(execution, config, known={step.step_id: step for step in steps})
+            admission.begin(execution, config, known={step.step_id: step for step in steps})
     if not now_running:
-        transaction.on_commit(partial(admit, owner_id=owner_id))
+        transaction.on_commit(partial(admission.admit, owner_id=owner_id))
     return execution
-
-
-def _slot_free(owner_id: int, *, cap: int, child: bool) -> bool:
-    """Whether a new execution may start at once: a child always runs inside its parent's
-    slot; a top-level one when nothing of the owner's waits and the cap is not reached. The
-    owner's row lock (taken here, held until commit) is the mutex admit() also takes."""
-    if child:
-        return True
-    get_user_model().objects.select_for_update().filter(pk=owner_id).order_by().first()
-    waiting = Execution.objects.filter(owner_id=owner_id, status=Execution.Status.QUEUED,
-                                       parent__isnull=True)
-    return not waiting.exists() and _active(owner_id) < cap
-
-
-def _active(owner_id: int) -> int:
-    return Execution.objects.filter(
-        owner_id=owner_id, status__in=[Execution.Status.RUNNING, Execution.Status.PAUSED],
-        parent__isnull=True).count()
-
-
-def _started(execution: Execution, config: dict[str, Any],
-             known: dict[str, StepRun] | None = None) -> None:
-    """The execution_started event and its first steps queued (status already running)."""
-    events.emit(execution.pk, "execution_started", data={
-        "queued_ms": round((execution.started_at - execution.created_at)
-                           .total_seconds() * 1000, 1)})
-    scheduling.schedule_ready(execution, config=config, known=known)
-
-
-def admit(*, owner_id: int) -> list[str]:
-    """Start queued executions, oldest first, while the owner's running count is under the cap.
-
-    The owner's user row is locked as a mutex so concurrent admits cannot overshoot the cap.
-    """
-    started: list[str] = []
-    # Called after every start and every finish: when nothing waits, skip the owner's lock
-    # (which serialises every admit of that owner). A start that commits after this check
-    # runs its own admit afterwards, which counts this caller's execution as finished.
-    if not Execution.objects.filter(owner_id=owner_id, status=Execution.Status.QUEUED).exists():
-        return started
-    config = runtime_config_get(owner=owner_id)
-    cap = config["max_concurrent_executions"]
-    with transaction.atomic(), events.together():
-        get_user_model().objects.select_for_update().filter(pk=owner_id).order_by().first()
-        active = _active(owner_id)
-        # Child executions run inside their parent's slot: never queue them behind it.
-        # Only as many top-level rows as there are free slots are read: starting many
-        # executions at once stays linear.
-        queued = Execution.objects.select_for_update().filter(
-            owner_id=owner_id, status=Execution.Status.QUEUED).order_by("created_at", "id")
-        admitted = [*queued.filter(parent__isnull=False),
-                    *queued.filter(parent__isnull=True)[:max(0, cap - active)]]
-        for execution in sorted(admitted, key=lambda e: (e.created_at, str(e.pk))):
-            execution.status = Execution.Status.RUNNING
-            execution.started_at = timezone.now()
-            execution.save(update_fields=["status", "started_at"])
-            _started(execution, config)
-            started.append(str(execution.pk))
-    return started
 
 
 def execution_rerun(*, execution: Execution, inputs: dict[str, Any] | None = None,

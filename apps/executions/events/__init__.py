@@ -1,0 +1,43 @@
+"""Every change of an execution is an event (docs/events.md): the catalogue builds each one
+(catalogue.py), the store numbers, stores and publishes it (store.py)."""
+
+from apps.executions.events.catalogue import (
+    CATALOGUE,
+    EventType,
+    execution_completed,
+    execution_paused,
+    execution_queued,
+    execution_resumed,
+    execution_started,
+    logs,
+    metrics,
+    step_cancelled,
+    step_completed,
+    step_failed,
+    step_queued,
+    step_retrying,
+    step_skipped,
+    step_started,
+)
+from apps.executions.events.store import event_payload, together
+
+__all__ = [
+    "CATALOGUE",
+    "EventType",
+    "event_payload",
+    "execution_completed",
+    "execution_paused",
+    "execution_queued",
+    "execution_resumed",
+    "execution_started",
+    "logs",
+    "metrics",
+    "step_cancelled",
+    "step_completed",
+    "step_failed",
+    "step_queued",
+    "step_retrying",
+    "step_skipped",
+    "step_started",
+    "together",
+]

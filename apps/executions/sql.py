@@ -1,0 +1,163 @@
+"""The executions app's hand-written SQL: every statement the ORM would make too slow, each
+with the benchmark row it serves. Nothing outside this module (and the generic row builder,
+apps/common/rowsql.py) builds SQL text; tests/common/test_layout.py checks it.
+
+Values always travel as parameters, through each field's own adapters; table and column names
+come from the models.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+
+from apps.common import rowsql
+from apps.executions.models import Execution, ExecutionEvent, StepRun
+
+
+def _key(execution_id: Any) -> Any:
+    return Execution._meta.pk.get_db_prep_value(execution_id, connection)
+
+
+# ---- the step hot path (bench/engine_bench.py: "step hop", "worker throughput") -----------
+# A step's claim and commit each lock the execution's row and read a few step rows. Through
+# the ORM's query compiler these cost more than the round trip itself; here they are one
+# round trip, the lock first (the one lock order: execution, then step).
+
+def lock_execution_with_steps(execution_id: Any,
+                              step_ids: list[str]) -> tuple[Execution | None, list[StepRun]]:
+    """The execution's row, locked, and these step rows (which its lock guards)."""
+    key = _key(execution_id)
+    executions, steps = rowsql.run(
+        rowsql.selecting(Execution, "id = %s", [key], lock=True),
+        rowsql.selecting(StepRun, f"execution_id = %s AND step_id IN "
+                                  f"({', '.join(['%s'] * len(step_ids))})",
+                         [key, *step_ids]))
+    return (executions[0] if executions else None), steps
+
+
+def lock_execution_and_step(execution_id: Any,
+                            step_pk: int) -> tuple[Execution | None, StepRun | None]:
+    """The execution's row, then the step's, both locked, in one round trip."""
+    executions, steps = rowsql.run(
+        rowsql.selecting(Execution, "id = %s", [_key(execution_id)], lock=True),
+        rowsql.selecting(StepRun, "id = %s", [step_pk], lock=True))
+    if not executions:
+        return None, None
+    return executions[0], (steps[0] if steps else None)
+
+
+# ---- numbering events and log lines (bench/engine_bench.py "step hop"; bench/stream_bench.py
+# "log lines") -----------------------------------------------------------------------------
+# Numbers are handed out by an UPDATE … RETURNING on the execution's counter: its row lock
+# orders every writer of one execution's events, so every number below a published one is
+# committed and readable (the live streams rely on it).
+
+_COUNTERS = {"last_event_seq", "last_log_seq"}
+
+
+def reserve_numbers(execution_id: Any, counter: str, count: int) -> int:
+    """Reserve `count` numbers of `counter`; returns the first."""
+    if counter not in _COUNTERS:
+        raise ValueError(counter)
+    table = Execution._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET {counter} = {counter} + %s WHERE id = %s "  # noqa: S608 - names from the model
+                       f"RETURNING {counter}", [count, _key(execution_id)])
+        (last,) = cursor.fetchone()
+    return last - count + 1
+
+
+_EVENT_FIELDS = ("type", "step_id", "data", "timestamp", "duration_ms")
+_EVENT_CASTS = ("varchar", "varchar", "jsonb", "timestamptz", "double precision")
+
+
+def insert_numbered_events(execution_id: Any, events: list[ExecutionEvent],
+                           current_step: str | None) -> None:
+    """PostgreSQL: take the next numbers and insert the events in one statement; the same
+    UPDATE can set the execution's current step (only while it runs: a step that finished
+    the execution in this transaction already cleared it). Sets each event's `seq`."""
+    meta, table = ExecutionEvent._meta, Execution._meta.db_table
+    fields = [meta.get_field(name) for name in _EVENT_FIELDS]
+    key = _key(execution_id)
+    rows, values = [], []
+    for k, event in enumerate(events, start=1):
+        rows.append("(" + ", ".join(["%s"] * (len(fields) + 1)) + ")")
+        values += [k, *(field.get_db_prep_save(getattr(event, field.attname), connection)
+                        for field in fields)]
+    columns = ", ".join(field.column for field in fields)
+    selected = ", ".join(f"v.{field.column}::{cast}"
+                         for field, cast in zip(fields, _EVENT_CASTS, strict=True))
+    also, extra = ("", [])
+    if current_step is not None:
+        also = ", current_step = CASE WHEN status = %s THEN %s ELSE current_step END"
+        extra = [Execution.Status.RUNNING, current_step]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH n AS (UPDATE {table} SET last_event_seq = last_event_seq + %s{also} "  # noqa: S608 - names from the models
+            f"WHERE id = %s RETURNING last_event_seq), "
+            f"v (k, {columns}) AS (VALUES {', '.join(rows)}) "
+            f"INSERT INTO {meta.db_table} (execution_id, seq, {columns}) "
+            f"SELECT %s, n.last_event_seq - %s + v.k::integer, {selected} FROM n, v "
+            f"RETURNING seq",
+            [len(events), *extra, key, *values, key, len(events)])
+        first = min(seq for (seq,) in cursor.fetchall())
+    for k, event in enumerate(events):
+        event.seq = first + k
+
+
+# ---- retention (bench/insights_bench.py "retention") ----------------------------------------
+
+def delete_where_in(model: Any, column: str, keys: list[Any]) -> int:
+    """A plain DELETE of the rows whose `column` is one of `keys`: the caller has removed
+    everything that points at them, so Django's collector (which loads every row as an object
+    first) would only cost time and memory."""
+    placeholders = ", ".join(["%s"] * len(keys))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {model._meta.db_table} "  # noqa: S608 - names from the model
+                       f"WHERE {column} IN ({placeholders})", keys)
+        return cursor.rowcount
+
+
+def execution_keys(ids: list[Any]) -> list[Any]:
+    return [_key(pk) for pk in ids]
+
+
+# ---- workflow trends (bench/insights_bench.py "metrics of the last N runs") -----------------
+# Percentiles over the last N runs' step rows, computed by PostgreSQL: 20,000 step rows never
+# reach Python (the ORM has no percentile_disc). SQLite keeps the Python path.
+
+STEP_STATS_SQL = """
+WITH recent AS (
+    SELECT id, row_number() OVER (ORDER BY created_at DESC) - 1 AS age
+    FROM executions_execution
+    WHERE workflow_id = %(workflow)s AND parent_id IS NULL
+    ORDER BY created_at DESC LIMIT %(runs)s
+), steps AS (
+    SELECT s.step_id, s.status, s.attempts, s.duration_ms, r.age < %(half)s AS newer,
+           CASE WHEN jsonb_typeof(s.metrics -> 'peak_rss_mb') = 'number'
+                THEN (s.metrics ->> 'peak_rss_mb')::float8 END AS peak,
+           s.status = 'succeeded' AND s.duration_ms IS NOT NULL AS timed
+    FROM executions_steprun s JOIN recent r ON r.id = s.execution_id
+)
+SELECT step_id,
+       count(*) FILTER (WHERE status IN ('succeeded', 'failed')),
+       count(*) FILTER (WHERE status = 'failed'),
+       count(*) FILTER (WHERE status IN ('succeeded', 'failed') AND attempts > 1),
+       percentile_disc(0.5) WITHIN GROUP (ORDER BY duration_ms) FILTER (WHERE timed),
+       percentile_disc(0.95) WITHIN GROUP (ORDER BY duration_ms) FILTER (WHERE timed),
+       percentile_disc(0.5) WITHIN GROUP (ORDER BY duration_ms) FILTER (WHERE timed AND newer),
+       percentile_disc(0.5) WITHIN GROUP (ORDER BY duration_ms)
+           FILTER (WHERE timed AND NOT newer),
+       max(peak)
+FROM steps GROUP BY step_id
+"""
+
+
+def step_stats_rows(workflow_id: int, runs: int) -> list[tuple[Any, ...]]:
+    """One row per step id of the workflow's last `runs` finished executions."""
+    with connection.cursor() as cursor:
+        cursor.execute(STEP_STATS_SQL, {"workflow": workflow_id, "runs": runs,
+                                        "half": runs / 2})
+        return cursor.fetchall()
