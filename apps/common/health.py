@@ -7,7 +7,9 @@ from typing import Any
 
 import redis
 from django.conf import settings
-from django.db import connection
+
+from apps.common import rowsql
+from config.celery_app import app
 
 
 def _timed(check: Any) -> dict[str, Any]:
@@ -21,9 +23,7 @@ def _timed(check: Any) -> dict[str, Any]:
 
 
 def _database() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
+    rowsql.ping()
 
 
 def _redis() -> None:
@@ -31,7 +31,6 @@ def _redis() -> None:
 
 
 def _workers() -> dict[str, Any]:
-    from config.celery_app import app  # noqa: PLC0415 - only when asked
 
     replies = app.control.ping(timeout=1.0) or []
     if not replies:

@@ -153,3 +153,10 @@ def inserting(instance: Model) -> Statement:
     return Statement(f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
                      f"VALUES ({', '.join(['%s'] * len(values))}) "
                      f"RETURNING {qn(model._meta.pk.column)}", values, read)
+
+
+def ping() -> None:
+    """One round trip to the database (the health check's), or the driver's error."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()

@@ -17,6 +17,7 @@ import threading
 from typing import Any
 
 import redis
+from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 
@@ -60,8 +61,6 @@ def publish_many(messages: list[tuple[str, dict[str, Any]]]) -> bool:
                 pipe.publish(f"{prefix}__group__{group}", layer.serialize(message))
             pipe.execute()
         else:  # another layer (e.g. in-memory in a single-process setup)
-            from asgiref.sync import async_to_sync  # noqa: PLC0415 - only for other layers
-
             for group, message in encoded:
                 async_to_sync(layer.group_send)(group, message)
     except Exception:  # Redis down or restarting: the stored events are replayed later

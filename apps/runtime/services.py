@@ -87,3 +87,13 @@ def connection_upsert(*, owner: AbstractBaseUser, name: str, kind: str, config: 
         connection.set_secret(secret)
     connection.save()
     return connection
+
+
+def env_var_delete(*, env_var: EnvVar) -> None:
+    """Remove a variable; steps that read it fail to compile until it is back."""
+    env_var.delete()
+
+
+def connection_delete(*, connection: Connection) -> None:
+    """Remove a connection and its stored secret."""
+    connection.delete()

@@ -228,7 +228,8 @@ def _apply_settings(request: HttpRequest) -> None:
         runtime_services.runtime_settings_update(owner=owner, changes=changes)
     elif form == "env":
         if request.POST.get("delete"):
-            EnvVar.objects.filter(owner=owner, pk=request.POST["delete"]).delete()
+            runtime_services.env_var_delete(env_var=get_object_or_404(
+                EnvVar, owner=owner, pk=_int(request.POST["delete"])))
             return
         value = request.POST.get("value", "")
         runtime_services.env_var_upsert(owner=owner, name=request.POST.get("name", ""),
@@ -236,7 +237,8 @@ def _apply_settings(request: HttpRequest) -> None:
                                         is_secret=request.POST.get("is_secret") == "on")
     elif form == "connection":
         if request.POST.get("delete"):
-            Connection.objects.filter(owner=owner, pk=request.POST["delete"]).delete()
+            runtime_services.connection_delete(connection=get_object_or_404(
+                Connection, owner=owner, pk=_int(request.POST["delete"])))
             return
         kind = request.POST.get("kind", "bearer")
         raw = request.POST.get("secret", "")
@@ -249,3 +251,8 @@ def _apply_settings(request: HttpRequest) -> None:
             secret = raw
         runtime_services.connection_upsert(owner=owner, name=request.POST.get("name", ""),
                                            kind=kind, config={}, secret=secret)
+
+
+def _int(text: str) -> int:
+    """A posted row id; anything else is no row (404), not a server error."""
+    return int(text) if text.isdigit() else -1

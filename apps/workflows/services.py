@@ -168,6 +168,7 @@ def workflow_update(*, workflow: Workflow, definition: Any = None, name: str | N
 
 @transaction.atomic
 def workflow_delete(*, workflow: Workflow) -> None:
+    """Remove a workflow with its compilations, presets and executions."""
     workflow.delete()
 
 

@@ -42,7 +42,8 @@
   }
 
   const STEP_STATUS = { step_queued: "queued", step_started: "running", step_retrying: "retrying",
-    step_completed: "succeeded", step_failed: "failed", step_skipped: "skipped" };
+    step_completed: "succeeded", step_failed: "failed", step_skipped: "skipped",
+    step_cancelled: "cancelled" };
 
   function onEvent(event) {
     if (event.type === "logs" || event.type === "metrics") return;
@@ -51,9 +52,7 @@
       event.type.replace(/_/g, " "), event.step_id ? el("code", {}, ` ${event.step_id}`) : null,
       event.duration ? ` (${ms(event.duration)})` : ""));
     if (STEP_STATUS[event.type] && event.step_id) {
-      let status = STEP_STATUS[event.type];
-      if (event.type === "step_failed" && event.data.error && event.data.error.type === "cancelled") status = "cancelled";
-      setStep(event.step_id, status);
+      setStep(event.step_id, STEP_STATUS[event.type]);
       if (event.type === "step_completed") showOutput(event.data.output, `Output of ${event.step_id}`);
     }
     if (["execution_paused", "execution_resumed", "execution_started", "execution_completed"].includes(event.type)) {
@@ -61,7 +60,7 @@
       showStatus(status);
       announce(`Execution ${status}`);
     }
-    if (["step_completed", "step_failed", "execution_completed", "step_skipped"].includes(event.type)) {
+    if (["step_completed", "step_failed", "execution_completed", "step_skipped", "step_cancelled"].includes(event.type)) {
       clearTimeout(refreshTimer);
       refreshTimer = setTimeout(refresh, 300);
     }

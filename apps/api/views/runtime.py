@@ -59,6 +59,9 @@ class EnvVarViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     queryset = EnvVar.objects.none()  # the schema generator reads the model
 
+    def perform_destroy(self, instance: EnvVar) -> None:
+        services.env_var_delete(env_var=instance)
+
     def get_queryset(self) -> QuerySet[EnvVar]:
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
@@ -103,6 +106,9 @@ class ConnectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     filter_backends: list[Any] = []
 
     queryset = Connection.objects.none()  # the schema generator reads the model
+
+    def perform_destroy(self, instance: Connection) -> None:
+        services.connection_delete(connection=instance)
 
     def get_queryset(self) -> QuerySet[Connection]:
         if getattr(self, "swagger_fake_view", False):

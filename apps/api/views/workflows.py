@@ -57,6 +57,9 @@ class WorkflowViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def get_serializer_class(self) -> type:
         return s.WorkflowListSerializer if self.action == "list" else s.WorkflowSerializer
 
+    def perform_destroy(self, instance: Workflow) -> None:
+        services.workflow_delete(workflow=instance)
+
     @extend_schema(summary="Create a workflow (compiles it)", request=s.WorkflowWriteSerializer,
                    responses={201: s.WorkflowSerializer, **error_responses(400)})
     def create(self, request: Request) -> Response:

@@ -62,11 +62,3 @@ def neighbourhood(module: types.ModuleType, step_id: str) -> set[str]:
     after = module.SUCCESSORS[step_id]
     return {step_id, *after, *(edge["source"] for target in after
                                for edge in module.INCOMING[target])}
-
-
-def incoming_edges(module: types.ModuleType) -> dict[str, list[dict[str, Any]]]:
-    return module.INCOMING
-
-
-def successors(module: types.ModuleType, step_id: str) -> list[str]:
-    return module.SUCCESSORS[step_id]

@@ -1,0 +1,90 @@
+"""Request and response shapes of the API, one module per resource. Responses follow
+docs/workflow-format.md, docs/execution.md and docs/events.md exactly (CompilationResult,
+ExecutionContext, StepResult, ProgressEvent, log lines); requests are validated here for
+shape only, while the services decide what is allowed."""
+
+from apps.api.serializers.access import (
+    FileUploadSerializer,
+    InputFileSerializer,
+    TokenCreatedSerializer,
+    TokenCreateSerializer,
+    TokenSerializer,
+)
+from apps.api.serializers.executions import (
+    AttemptSerializer,
+    ExecutionListSerializer,
+    ExecutionMetadataSerializer,
+    ExecutionSerializer,
+    LogLineSerializer,
+    MetricsSerializer,
+    RerunSerializer,
+    RetrySerializer,
+    SkipSerializer,
+    StepDetailSerializer,
+    StepErrorSerializer,
+    StepResultSerializer,
+    step_result,
+)
+from apps.api.serializers.insights import (
+    ErrorPatternSerializer,
+    ExecutionMetricsSerializer,
+    StepBreakdownSerializer,
+    StepTrendSerializer,
+    WorkflowTrendsSerializer,
+)
+from apps.api.serializers.runtime import (
+    ConnectionSerializer,
+    EnvVarSerializer,
+    SettingSerializer,
+    SettingsPatchSerializer,
+)
+from apps.api.serializers.workflows import (
+    ArtifactsSerializer,
+    CompilationSerializer,
+    IssueSerializer,
+    PresetSerializer,
+    StartSerializer,
+    WorkflowListSerializer,
+    WorkflowPatchSerializer,
+    WorkflowSerializer,
+    WorkflowWriteSerializer,
+)
+
+__all__ = [
+    "ArtifactsSerializer",
+    "AttemptSerializer",
+    "CompilationSerializer",
+    "ConnectionSerializer",
+    "EnvVarSerializer",
+    "ErrorPatternSerializer",
+    "ExecutionListSerializer",
+    "ExecutionMetadataSerializer",
+    "ExecutionMetricsSerializer",
+    "ExecutionSerializer",
+    "FileUploadSerializer",
+    "InputFileSerializer",
+    "IssueSerializer",
+    "LogLineSerializer",
+    "MetricsSerializer",
+    "PresetSerializer",
+    "RerunSerializer",
+    "RetrySerializer",
+    "SettingSerializer",
+    "SettingsPatchSerializer",
+    "SkipSerializer",
+    "StartSerializer",
+    "StepBreakdownSerializer",
+    "StepDetailSerializer",
+    "StepErrorSerializer",
+    "StepResultSerializer",
+    "StepTrendSerializer",
+    "TokenCreateSerializer",
+    "TokenCreatedSerializer",
+    "TokenSerializer",
+    "WorkflowListSerializer",
+    "WorkflowPatchSerializer",
+    "WorkflowSerializer",
+    "WorkflowTrendsSerializer",
+    "WorkflowWriteSerializer",
+    "step_result",
+]

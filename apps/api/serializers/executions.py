@@ -1,0 +1,158 @@
+"""ExecutionContext, StepResult, attempts, log lines and the controls' inputs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from apps.executions.models import Execution, LogLine, StepAttempt, StepRun
+
+
+class MetricsSerializer(serializers.Serializer):
+    cpu_percent = serializers.FloatField(required=False, allow_null=True)
+    cpu_seconds = serializers.FloatField(required=False, allow_null=True)
+    peak_rss_mb = serializers.FloatField(required=False, allow_null=True)
+    samples = serializers.ListField(child=serializers.JSONField(), required=False)
+
+
+class StepErrorSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    title = serializers.CharField(required=False)
+    message = serializers.CharField()
+    suggestion = serializers.CharField(required=False)
+    node_id = serializers.CharField(required=False)
+    traceback = serializers.JSONField(required=False)
+
+
+class AttemptSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StepAttempt
+        fields = ["number", "status", "worker", "started_at", "finished_at", "duration_ms",
+                  "error", "metrics"]
+        read_only_fields = fields
+
+
+def _logs_url(step: StepRun) -> str:
+    return reverse("api:execution-logs", kwargs={"pk": step.execution_id}) + \
+        f"?step={step.step_id}"
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value is not None else None
+
+
+def step_result(step: StepRun, logs_base: str) -> dict[str, Any]:
+    """StepResultSerializer's output built directly: an execution of 500 steps is read often
+    (the monitor, the detail page) and DRF's per-field machinery costs ~1 ms a step."""
+    return {
+        "step_id": step.step_id, "step_type": step.step_type, "status": step.status,
+        "attempts": step.attempts, "inputs": step.inputs, "output": step.output,
+        "output_truncated": step.output_truncated, "error": step.error,
+        "logs": f"{logs_base}?step={step.step_id}", "queued_at": _iso(step.queued_at),
+        "started_at": _iso(step.started_at), "finished_at": _iso(step.finished_at),
+        "duration_ms": step.duration_ms, "metrics": step.metrics,
+        "child_execution_id": str(step.child_execution_id) if step.child_execution_id
+        else None,
+    }
+
+
+class StepResultSerializer(serializers.ModelSerializer):
+    """StepResult (docs/execution.md)."""
+
+    logs = serializers.SerializerMethodField(help_text="URL of this step's log lines.")
+    error = StepErrorSerializer(allow_null=True, read_only=True)
+    metrics = MetricsSerializer(read_only=True)
+    child_execution_id = serializers.UUIDField(allow_null=True, read_only=True)
+
+    class Meta:
+        model = StepRun
+        fields = ["step_id", "step_type", "status", "attempts", "inputs", "output",
+                  "output_truncated", "error", "logs", "queued_at", "started_at",
+                  "finished_at", "duration_ms", "metrics", "child_execution_id"]
+        read_only_fields = fields
+
+    def get_logs(self, step: StepRun) -> str:
+        return _logs_url(step)
+
+
+class StepDetailSerializer(StepResultSerializer):
+    attempt_list = AttemptSerializer(source="attempt_rows", many=True, read_only=True)
+    debug = serializers.JSONField(read_only=True, help_text="Variable state and profile "
+                                                              "(debug mode).")
+    overrides = serializers.JSONField(read_only=True)
+
+    class Meta(StepResultSerializer.Meta):
+        fields = [*StepResultSerializer.Meta.fields, "attempt_list", "debug", "overrides"]
+        read_only_fields = fields
+
+
+class ExecutionMetadataSerializer(serializers.Serializer):
+    trigger = serializers.ChoiceField(choices=Execution.Trigger.choices)
+    version = serializers.IntegerField(help_text="The compiled revision that ran.")
+    environment = serializers.CharField()
+    rerun_of = serializers.UUIDField(allow_null=True)
+    parent_execution_id = serializers.UUIDField(allow_null=True)
+
+
+class ExecutionListSerializer(serializers.ModelSerializer):
+    execution_id = serializers.UUIDField(source="id", read_only=True)
+    workflow_name = serializers.CharField(source="workflow.name", read_only=True)
+    user = serializers.CharField(source="owner.get_username", read_only=True)
+
+    class Meta:
+        model = Execution
+        fields = ["execution_id", "workflow_id", "workflow_name", "user", "status", "trigger",
+                  "inputs", "current_step", "created_at", "started_at", "finished_at",
+                  "duration_ms", "error"]
+        read_only_fields = fields
+
+
+class ExecutionSerializer(ExecutionListSerializer):
+    """ExecutionContext (docs/execution.md)."""
+
+    step_results = serializers.SerializerMethodField()
+    metadata = serializers.SerializerMethodField()
+
+    class Meta(ExecutionListSerializer.Meta):
+        fields = [*ExecutionListSerializer.Meta.fields, "output", "step_results", "metadata",
+                  "last_event_seq"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.DictField(child=StepResultSerializer()))
+    def get_step_results(self, execution: Execution) -> dict[str, Any]:
+        logs_base = reverse("api:execution-logs", kwargs={"pk": execution.pk})
+        return {step.step_id: step_result(step, logs_base) for step in execution.steps.all()}
+
+    @extend_schema_field(ExecutionMetadataSerializer)
+    def get_metadata(self, execution: Execution) -> dict[str, Any]:
+        return {"trigger": execution.trigger, "version": execution.compilation.revision,
+                "environment": execution.environment,
+                "rerun_of": str(execution.rerun_of_id) if execution.rerun_of_id else None,
+                "parent_execution_id": str(execution.parent_id) if execution.parent_id
+                else None}
+
+
+class RerunSerializer(serializers.Serializer):
+    inputs = serializers.JSONField(required=False, help_text="Edited inputs; omit to reuse "
+                                   "the same ones (secrets included).")
+
+
+class RetrySerializer(serializers.Serializer):
+    inputs = serializers.JSONField(required=False, help_text="Replacement step inputs.")
+    timeout_seconds = serializers.IntegerField(required=False, min_value=1)
+    memory_limit_mb = serializers.IntegerField(required=False, min_value=1)
+
+
+class SkipSerializer(serializers.Serializer):
+    output = serializers.JSONField(required=False, allow_null=True, default=None,
+                                   help_text="Substitute output the next steps will see.")
+
+
+class LogLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LogLine
+        fields = ["seq", "timestamp", "level", "step_id", "attempt", "message"]
+        read_only_fields = fields
