@@ -6,10 +6,10 @@ import time
 from typing import Any
 
 import redis
+from celery import current_app
 from django.conf import settings
 
 from apps.common import rowsql
-from config.celery_app import app
 
 
 def _timed(check: Any) -> dict[str, Any]:
@@ -31,8 +31,9 @@ def _redis() -> None:
 
 
 def _workers() -> dict[str, Any]:
-
-    replies = app.control.ping(timeout=1.0) or []
+    # The project's Celery app (config/__init__.py makes it the current one): this module
+    # sits below config/ and does not import it.
+    replies = current_app.control.ping(timeout=1.0) or []
     if not replies:
         raise RuntimeError("no worker answered within 1 s")
     return {"count": len(replies)}
