@@ -7,6 +7,9 @@ waiting with its wake time) and the sweeper sends it again once the broker is ba
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from kombu.exceptions import OperationalError
@@ -45,7 +48,35 @@ def enqueue_log_forward(execution_id: Any, first_seq: int, last_seq: int) -> Non
           f"log forwarding of {execution_id}")
 
 
+class LocalQueue:
+    """Messages kept in this process instead of the broker (`run_workflow --local`): the
+    caller runs them itself (worker/local.py)."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[float, str, list[Any]]] = []  # (due, task, args)
+
+    def put(self, task: str, args: list[Any], countdown: float | None) -> None:
+        self.messages.append((time.monotonic() + (countdown or 0), task, args))
+
+
+_local: LocalQueue | None = None
+
+
+@contextmanager
+def locally() -> Iterator[LocalQueue]:
+    """While the block runs, every message of this process goes to the returned queue."""
+    global _local  # noqa: PLW0603 - one per process, set only by the local runner
+    previous, _local = _local, LocalQueue()
+    try:
+        yield _local
+    finally:
+        _local = previous
+
+
 def _send(task: str, args: list[Any], what: str, **options: Any) -> None:
+    if _local is not None:
+        _local.put(task, args, options.get("countdown"))
+        return
     try:
         app.send_task(task, args=args, **options)
     except OperationalError as exc:

@@ -16,7 +16,7 @@ import json
 import socket
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
@@ -144,11 +144,12 @@ def perform(request: dict[str, Any], *, policy: HttpPolicy, connection_kind: str
                 response = _send(client, method, target, headers | host, params, content,
                                  extensions)
             except httpx.TimeoutException:
-                raise HttpStepError("step_timeout", f"{method} {url} timed out after "
+                raise HttpStepError("step_timeout", f"{method} {shown_url(url)} timed out after "
                                     f"{policy.timeout_s:g} s",
                                     "Retry with a longer timeout_seconds.") from None
             except httpx.HTTPError as exc:
-                raise HttpStepError("connection_failure", f"{method} {url} failed: {exc}",
+                raise HttpStepError("connection_failure",
+                                    f"{method} {shown_url(url)} failed: {exc}",
                                     "Check the URL and that the service is up; refresh "
                                     "the connection's credentials.") from None
             if response["status"] in (301, 302, 303, 307, 308) and response["location"]:
@@ -161,17 +162,34 @@ def perform(request: dict[str, Any], *, policy: HttpPolicy, connection_kind: str
         else:
             raise HttpStepError("connection_failure", f"more than {MAX_REDIRECTS} redirects",
                                 "Call the final URL directly.")
-    expected = request.get("expect_status")
     status = response["status"]
-    if expected is not None:
-        allowed = expected if isinstance(expected, list) else [expected]
-        if status not in allowed:
-            raise HttpStepError("connection_failure",
-                                f"{method} {url} answered {status}, expected "
-                                f"{', '.join(map(str, allowed))}",
-                                "Check the request, or refresh the connection if the status "
-                                "says unauthorised.")
+    problem = status_problem(request.get("expect_status"), status)
+    if problem:
+        raise HttpStepError("connection_failure",
+                            f"{method} {shown_url(url)} answered {status}, expected {problem}",
+                            "Check the request, or refresh the connection if the status "
+                            "says unauthorised; set expect_status to accept this status.")
     return {"status": status, "headers": response["headers"], "body": response["body"]}
+
+
+def status_problem(expected: Any, status: int) -> str | None:
+    """What was expected when `status` does not satisfy `expect_status` (None when it does):
+    absent means any 2xx, "any" accepts everything, else a code or a list of codes."""
+    if expected == "any":
+        return None
+    if expected is None:
+        return None if 200 <= status < 300 else "a 2xx status"
+    allowed = expected if isinstance(expected, list) else [expected]
+    return None if status in allowed else ", ".join(map(str, allowed))
+
+
+def shown_url(url: str) -> str:
+    """The URL for an error message: no credentials, no query (it may carry secrets)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, "…" if parts.query else "", ""))
 
 
 def _send(client: httpx.Client, method: str, url: str, headers: dict[str, str],

@@ -4,12 +4,18 @@ shape (Django's own limit does not cover bodies DRF streams into its parsers).""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from apps.api.errors import error_body
+from apps.workflows.services import MAX_DEFINITION_BYTES
+
+# A workflow write carries the definition and a few short fields beside it.
+_WORKFLOW_WRITE = re.compile(r"^/api/v1/workflows/(?:\d+/)?$")
+_ENVELOPE_BYTES = 64 * 1024
 
 
 class RequestSizeLimitMiddleware:
@@ -29,6 +35,14 @@ class RequestSizeLimitMiddleware:
                 request._stream = io.BytesIO(body)  # noqa: SLF001 - hand the body back
                 request._read_started = False  # noqa: SLF001
                 request.META["CONTENT_LENGTH"] = str(length)
+            if _WORKFLOW_WRITE.match(request.path) and \
+                    length > MAX_DEFINITION_BYTES + _ENVELOPE_BYTES:
+                return JsonResponse(error_body(
+                    "definition_too_large",
+                    f"The request body is {length:,} bytes; a workflow definition may be at "
+                    f"most {MAX_DEFINITION_BYTES:,} bytes (5 MB) of JSON.",
+                    suggestion="Split the workflow into sub-workflows, or pass large data as "
+                               "inputs instead of writing it into the definition."), status=413)
             if length > limit:
                 return JsonResponse(error_body(
                     "request_too_large",

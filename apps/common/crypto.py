@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -51,3 +52,42 @@ def decrypt_json(token: str) -> Any:
 def rotate(token: str) -> str:
     """Re-encrypt a token with the first (newest) key."""
     return _fernet().rotate(token.encode()).decode()
+
+
+def rotate_all(*, batch: int = 500) -> dict[str, int]:
+    """Re-encrypt every stored secret under the first key: each model lists its encrypted
+    columns in ENCRYPTED_FIELDS. A row changed meanwhile is left as it is (it was written
+    under the first key already). Returns the count per model and column."""
+    counts: dict[str, int] = {}
+    for model in django_apps.get_models():
+        for field in getattr(model, "ENCRYPTED_FIELDS", ()):
+            done, last = 0, None
+            rows = model._default_manager.exclude(**{field: ""}).order_by("pk")
+            while True:
+                chunk = list((rows if last is None else rows.filter(pk__gt=last))
+                             .values_list("pk", field)[:batch])
+                if not chunk:
+                    break
+                for pk, token in chunk:
+                    done += model._default_manager.filter(pk=pk, **{field: token}).update(
+                        **{field: rotate(token)})
+                last = chunk[-1][0]
+            counts[f"{model._meta.label}.{field}"] = done
+    return counts
+
+
+def undecryptable_with_first_key() -> dict[str, int]:
+    """Stored secrets the first key alone cannot read (0 everywhere: old keys can go)."""
+    first = Fernet(list(settings.FERNET_KEYS)[0]) if settings.FERNET_KEYS else None
+    found: dict[str, int] = {}
+    for model in django_apps.get_models():
+        for field in getattr(model, "ENCRYPTED_FIELDS", ()):
+            bad = 0
+            for token in model._default_manager.exclude(**{field: ""}).values_list(
+                    field, flat=True).iterator():
+                try:
+                    (first or _fernet()).decrypt(token.encode())
+                except InvalidToken:
+                    bad += 1
+            found[f"{model._meta.label}.{field}"] = bad
+    return found

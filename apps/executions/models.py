@@ -15,6 +15,8 @@ from django.db.models import Q
 class Execution(models.Model):
     """One run of one compiled revision of a workflow (docs/execution.md: ExecutionContext)."""
 
+    ENCRYPTED_FIELDS = ("encrypted_secret_inputs",)  # re-encrypted by manage.py rotate_secret_key
+
     class Status(models.TextChoices):
         QUEUED = "queued"
         RUNNING = "running"

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from apps.common.crypto import decrypt_json, encrypt_json
+from apps.common.masking import short_secrets
 from apps.common.models import TimestampedModel
 
 
@@ -29,6 +30,8 @@ class RuntimeSetting(TimestampedModel):
 
 class EnvVar(TimestampedModel):
     """A variable steps read as `env.NAME`; a secret one is stored encrypted and masked."""
+
+    ENCRYPTED_FIELDS = ("encrypted_value",)  # re-encrypted by manage.py rotate_secret_key
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                               related_name="env_vars")
@@ -53,6 +56,11 @@ class EnvVar(TimestampedModel):
     def get_value(self) -> str:
         return decrypt_json(self.encrypted_value) if self.is_secret else self.plain_value
 
+    @property
+    def short_secret(self) -> bool:
+        """A secret too short to be masked in fragments (only when printed whole)."""
+        return self.is_secret and bool(short_secrets([self.get_value()]))
+
 
 class Connection(TimestampedModel):
     """Named credentials an http step uses with `connection: NAME`.
@@ -60,6 +68,8 @@ class Connection(TimestampedModel):
     `config` holds what may be shown (base URL, header names); `secret` holds the
     credentials (e.g. {"headers": {"Authorization": "Bearer …"}}) encrypted, write-only.
     """
+
+    ENCRYPTED_FIELDS = ("encrypted_secret",)  # re-encrypted by manage.py rotate_secret_key
 
     class Kind(models.TextChoices):
         HTTP_HEADER = "http_header", "HTTP headers"

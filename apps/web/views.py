@@ -51,7 +51,10 @@ def workflow_new(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
+            workflow_services.check_definition_size(len(text.encode()))
             definition = loads_storable(text)
+        except ApplicationError as exc:
+            error = exc.message
         except ValueError as exc:
             error = f"Not valid JSON: {exc}"
         else:
@@ -232,9 +235,12 @@ def _apply_settings(request: HttpRequest) -> None:
                 EnvVar, owner=owner, pk=_int(request.POST["delete"])))
             return
         value = request.POST.get("value", "")
-        runtime_services.env_var_upsert(owner=owner, name=request.POST.get("name", ""),
-                                        value=value if value != "" else None,
-                                        is_secret=request.POST.get("is_secret") == "on")
+        saved = runtime_services.env_var_upsert(owner=owner, name=request.POST.get("name", ""),
+                                                value=value if value != "" else None,
+                                                is_secret=request.POST.get("is_secret") == "on")
+        if saved.short_secret:
+            messages.warning(request, f"{saved.name} is shorter than 8 characters: it is "
+                             "masked only where it is printed whole. Use a longer secret.")
     elif form == "connection":
         if request.POST.get("delete"):
             runtime_services.connection_delete(connection=get_object_or_404(

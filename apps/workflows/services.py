@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +25,30 @@ MAX_DEFINITION_BYTES = 5 * 1024 * 1024
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 
 
+class DefinitionTooLarge(ApplicationError):
+    """A definition over MAX_DEFINITION_BYTES: refused before it is compiled or stored."""
+
+    status = 413
+    code = "definition_too_large"
+
+
+def check_definition_size(size: int) -> None:
+    """Refuse a definition whose JSON text is `size` bytes, when that is over the limit."""
+    if size > MAX_DEFINITION_BYTES:
+        raise DefinitionTooLarge(
+            f"The workflow definition is {size:,} bytes of JSON; the limit is "
+            f"{MAX_DEFINITION_BYTES:,} bytes (5 MB).",
+            suggestion="Split the workflow into sub-workflows, or pass large data as inputs "
+                       "instead of writing it into the definition.")
+
+
+def _definition_size(definition: Any) -> int:
+    return len(json.dumps(definition, separators=(",", ":"), ensure_ascii=False,
+                          default=str).encode())
+
+
 def _validate_meta(*, name: str, slug: str, definition: Any) -> None:
+    check_definition_size(_definition_size(definition))
     fields: dict[str, str] = {}
     if not isinstance(name, str) or not name.strip():
         fields["name"] = "Give the workflow a name."

@@ -19,8 +19,9 @@ CONFIG_SCHEMA = {
         "query": {"type": "object"},
         "body": {},
         "connection": {"type": "string", "minLength": 1},
+        # Absent: any 2xx; "any": every status; else the codes that count as success.
         "expect_status": {"oneOf": [_STATUS, {"type": "array", "items": _STATUS,
-                                              "minItems": 1}]},
+                                              "minItems": 1}, {"const": "any"}]},
     },
 }
 

@@ -186,7 +186,16 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "apps.api.errors.api_exception_handler",
     "URL_FORMAT_OVERRIDE": None,  # ?format=text|jsonl selects log downloads, not renderers
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_THROTTLE_RATES": {"tokens": read_str("TOKEN_CREATION_RATE", "60/hour")},
 }
+# Failed sign-ins (login page, HTTP Basic on the token endpoint) allowed per address and per
+# account within the window, then 429 with Retry-After (apps/common/throttle.py).
+SIGN_IN_FAILURES_ALLOWED = read_int("SIGN_IN_FAILURES_ALLOWED", 10)
+SIGN_IN_WINDOW_S = read_int("SIGN_IN_WINDOW_S", 300)
+# The shared cache (throttle counters): Redis, so every web process counts the same.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                      "LOCATION": REDIS_URL, "KEY_PREFIX": "cache",
+                      "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
 REST_KNOX = {
     "TOKEN_TTL": None,  # integration tokens live until revoked
     "AUTO_REFRESH": False,

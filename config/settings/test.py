@@ -6,7 +6,8 @@ from config.settings.base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdef"  # noqa: S105
-FERNET_KEYS = []
+# Derived from SECRET_KEY unless a test starts a process with keys of its own.
+FERNET_KEYS = [key for key in os.environ.get("FERNET_KEYS", "").split(",") if key]
 
 # A worker started by the tests shares the test database, so SQLite's must be a file.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
@@ -20,3 +21,5 @@ CELERY_BEAT_SCHEDULE = {"sweep": {"task": "worker.sweep", "schedule": float(SWEE
 # The browser tests' daphne serves static files straight from the app directories.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Throttle counters in this process only: one test's failed sign-ins never meet another's.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -8,6 +8,8 @@ import json
 
 import pytest
 
+from apps.workflows.models import Workflow
+from apps.workflows.services import DefinitionTooLarge, workflow_create
 from tests.api.conftest import create_workflow
 from tests.conftest import load_example
 
@@ -136,3 +138,35 @@ def test_unicode_oddities_as_inputs_and_settings(api, odd):
     for body in _bodies({"log_forward_url": odd, "http_allowed_hosts": [odd]}):
         response = _raw_post(api, "/api/v1/settings/", body, method="PATCH")
         assert response.status_code in (200, 400), response.content[:300]
+
+
+def _definition_of(size: int) -> dict:
+    filler = "x" * size
+    return {"name": "big", "nodes": [{"id": "t", "type": "transform",
+                                      "data": {"config": {"value": filler}}}], "edges": []}
+
+
+def test_a_definition_over_5_mb_is_refused_before_it_is_parsed(api):
+    # when
+    response = _raw_post(api, "/api/v1/workflows/",
+                         json.dumps({"definition": _definition_of(5_300_000)}))
+    # then: 413 naming the limit and the size, nothing stored
+    error = _assert_clear_error(response, 413)
+    assert error["code"] == "definition_too_large"
+    assert "5,242,880 bytes" in error["message"] and "5,300," in error["message"]
+    assert api.get("/api/v1/workflows/").json()["count"] == 0
+
+
+def test_a_definition_over_5_mb_by_any_door_is_refused_before_it_is_stored(user):
+    with pytest.raises(DefinitionTooLarge) as caught:
+        workflow_create(owner=user, definition=_definition_of(5_250_000))
+    assert caught.value.status == 413 and "5,242,880" in caught.value.message
+    assert not Workflow.objects.filter(owner=user).exists()
+    assert workflow_create(owner=user, definition=_definition_of(4_000_000)).pk
+
+
+def test_a_definition_over_5_mb_pasted_in_the_web_app_is_refused(client, user):
+    client.force_login(user)
+    page = client.post("/workflows/new/", {"definition": json.dumps(_definition_of(5_300_000))})
+    assert "5,242,880 bytes" in page.content.decode()
+    assert not user.workflows.exists()

@@ -10,6 +10,7 @@ from apps.runtime import services as runtime_services
 from apps.workflows import services as workflow_services
 from tests.conftest import load_example
 from tests.executions.helpers import finished, py_node, start, steps_by_id
+from worker import http_step
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -71,6 +72,51 @@ def test_unexpected_status_is_a_connection_failure(worker, user, http_server):
                                          "expect_status": 200}}}], "edges": []}
     error = steps_by_id(finished(start(user, definition)))["h"].error
     assert error["type"] == "connection_failure" and "answered 503" in error["message"]
+
+
+def test_a_non_2xx_status_fails_by_default_and_is_retried(worker, user, http_server):
+    # given: no expect_status, a retry policy, a URL whose query carries a token
+    runtime_services.runtime_setting_set(owner=user, key="http_allowed_hosts",
+                                         value=["127.0.0.1"])
+    definition = {"nodes": [{"id": "h", "type": "http", "data": {
+        "timeout_seconds": 5, "retry": {"max_attempts": 2, "backoff_seconds": 0},
+        "config": {"url": f"{http_server.url}/status/500?token=abc123secret"}}}], "edges": []}
+    # when
+    execution = finished(start(user, definition))
+    # then
+    step = steps_by_id(execution)["h"]
+    assert execution.status == "failed" and step.attempts == 2
+    assert step.error["type"] == "connection_failure"
+    assert "answered 500, expected a 2xx status" in step.error["message"]
+    assert f"{http_server.url}/status/500?…" in step.error["message"]
+    assert "abc123secret" not in step.error["message"]
+    assert len(http_server.requests) == 2
+
+
+def test_expect_status_any_accepts_every_status(worker, user, http_server):
+    runtime_services.runtime_setting_set(owner=user, key="http_allowed_hosts",
+                                         value=["127.0.0.1"])
+    definition = {"nodes": [{"id": "h", "type": "http", "data": {
+        "timeout_seconds": 5, "config": {"url": f"{http_server.url}/status/503",
+                                         "expect_status": "any"}}}],
+        "edges": [], "output": "{{ steps.h.output.status }}"}
+    execution = finished(start(user, definition))
+    assert execution.status == "succeeded", execution.error
+    assert execution.output == 503
+
+
+@pytest.mark.parametrize(("expected", "status", "problem"), [
+    (None, 200, None), (None, 204, None), (None, 302, "a 2xx status"),
+    (None, 500, "a 2xx status"), ("any", 500, None), (201, 201, None), (201, 200, "201"),
+    ([200, 404], 404, None), ([200, 404], 500, "200, 404")])
+def test_status_rule(expected, status, problem):
+    assert http_step.status_problem(expected, status) == problem
+
+
+def test_error_urls_show_no_credentials_or_query():
+    assert http_step.shown_url("https://user:pw@api.example:8443/v1/x?key=s3cret#f") == \
+        "https://api.example:8443/v1/x?…"
+    assert http_step.shown_url("http://api.example/v1") == "http://api.example/v1"
 
 
 def test_bad_inputs_are_input_validation_with_field_errors(user):

@@ -11,12 +11,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from knox.auth import TokenAuthentication
 from knox.models import AuthToken
 from rest_framework import mixins, status, viewsets
-from rest_framework.authentication import BasicAuthentication, SessionAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.api import serializers as s
+from apps.api.authentication import ThrottledBasicAuthentication, TokenCreationThrottle
 from apps.api.pagination import SmallPages
 from apps.api.views.common import UUID_PATTERN, error_responses, valid
 from apps.executions.models import InputFile
@@ -35,7 +36,10 @@ class TokenViewSet(viewsets.ViewSet):
 
     lookup_field = "token_key"
     lookup_value_regex = "[A-Za-z0-9]{1,64}"
-    authentication_classes = [TokenAuthentication, SessionAuthentication, BasicAuthentication]
+    authentication_classes = [TokenAuthentication, SessionAuthentication,
+                              ThrottledBasicAuthentication]
+    throttle_classes = [TokenCreationThrottle]
+    throttle_scope = "tokens"
 
     @extend_schema(summary="Your tokens (never the secret part)",
                    responses=s.TokenSerializer(many=True))

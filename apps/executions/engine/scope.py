@@ -12,7 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from apps.common.crypto import decrypt_json
-from apps.common.masking import mask_value, secret_variants
+from apps.common.masking import Masker, masker_for
 from apps.executions.models import Execution, StepRun
 from apps.runtime.selectors import (
     all_connection_secrets,
@@ -26,13 +26,13 @@ class RunScope:
     inputs: dict[str, Any]
     env: dict[str, str]
     steps: dict[str, dict[str, Any]]
-    variants: list[str]
+    masker: Masker
 
     def as_scope(self) -> dict[str, Any]:
         return {"inputs": self.inputs, "env": self.env, "steps": self.steps}
 
     def mask(self, value: Any) -> Any:
-        return mask_value(value, self.variants)
+        return self.masker.mask(value)
 
 
 def real_inputs(execution: Execution) -> dict[str, Any]:
@@ -125,4 +125,4 @@ def build_scope(execution: Execution) -> RunScope:
     steps = StepOutputs(execution.pk)
     secrets = list(snapshot.secrets)
     secrets += [s if isinstance(s, str) else json.dumps(s) for s in secret_inputs]
-    return RunScope(inputs=inputs, env=env, steps=steps, variants=secret_variants(secrets))
+    return RunScope(inputs=inputs, env=env, steps=steps, masker=masker_for(secrets))

@@ -1,9 +1,13 @@
 """Run a workflow from the terminal with a live progress bar per step; exit 1 when it fails.
 
     python manage.py run_workflow FILE.json|SLUG --input key=value [--input …] [--owner NAME]
+                                 [--local]
 
 A file is saved (created or updated) as a workflow of the owner first, so it is compiled and
-its history is kept like any other run. Values are parsed as JSON when they can be.
+its history is kept like any other run. Values are parsed as JSON when they can be. The run
+goes to the platform's workers, which must be answering (the command asks first); with
+`--local` it runs in this process instead (python steps still in the sandbox), the way a
+developer or a CI job without workers wants.
 """
 
 from __future__ import annotations
@@ -12,10 +16,14 @@ import json
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from celery import current_app
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.text import slugify
+from kombu.exceptions import OperationalError
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -24,6 +32,7 @@ from apps.executions.models import TERMINAL_EXECUTION, TERMINAL_STEP, Execution
 from apps.executions.services import execution_cancel, execution_start
 from apps.workflows import services as workflow_services
 from apps.workflows.models import Workflow
+from worker import dispatch, local
 
 ICONS = {"pending": "·", "queued": "…", "running": "▶", "retrying": "↻", "succeeded": "✔",
          "failed": "✖", "skipped": "⤼", "cancelled": "■"}
@@ -50,8 +59,18 @@ class Command(BaseCommand):
         parser.add_argument("--input", action="append", default=[], metavar="KEY=VALUE")
         parser.add_argument("--owner", default="admin")
         parser.add_argument("--timeout", type=float, default=3600)
+        parser.add_argument("--local", action="store_true",
+                            help="run in this process instead of on the workers")
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        if options["local"]:
+            with dispatch.locally() as queue:
+                self._run(options, queue)
+        else:
+            _check_workers()
+            self._run(options, None)
+
+    def _run(self, options: dict[str, Any], queue: dispatch.LocalQueue | None) -> None:
         owner = get_user_model().objects.filter(username=options["owner"]).first()
         if owner is None:
             raise CommandError(f"no user {options['owner']!r} (use --owner)")
@@ -67,7 +86,7 @@ class Command(BaseCommand):
         console = Console(file=self.stdout._out, force_terminal=None)
         console.print(f"Execution [bold]{execution.pk}[/] of {workflow.slug!r}")
         try:
-            execution = self._follow(execution, console, options["timeout"])
+            execution = self._follow(execution, console, options["timeout"], queue)
         except KeyboardInterrupt:
             execution_cancel(execution=execution)
             raise CommandError("interrupted: the execution was cancelled") from None
@@ -101,7 +120,8 @@ class Command(BaseCommand):
             raise CommandError(f"no workflow {name!r} for {owner.get_username()!r}")
         return workflow
 
-    def _follow(self, execution: Execution, console: Console, timeout: float) -> Execution:
+    def _follow(self, execution: Execution, console: Console, timeout: float,
+                queue: dispatch.LocalQueue | None) -> Execution:
         deadline = time.monotonic() + timeout
         columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                    TextColumn("{task.fields[status]}"), TimeElapsedColumn())
@@ -123,4 +143,26 @@ class Command(BaseCommand):
                     return execution
                 if time.monotonic() > deadline:
                     raise CommandError(f"still {execution.status} after {timeout:g} s")
-                time.sleep(0.1)
+                if queue is None:
+                    time.sleep(0.1)
+                else:
+                    local.run_due(queue)
+
+
+def _check_workers() -> None:
+    """One line, not a wait for ever, when no worker consumes the queue."""
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    try:
+        active = current_app.control.inspect(timeout=1.5).active_queues() or {}
+    except OperationalError as exc:
+        raise CommandError(f"cannot reach the broker at {_redacted(settings.REDIS_URL)} "
+                           f"({exc}); start Redis, or run with --local") from None
+    if not any(q.get("name") == queue for queues in active.values() for q in queues or []):
+        raise CommandError(f"no worker answers on queue {queue!r}: start the platform with "
+                           "`make run` (or a worker: .venv/bin/python -m celery -A config "
+                           "worker -P prefork), or run this here with --local")
+
+
+def _redacted(url: str) -> str:
+    parts = urlsplit(url)
+    return url if not parts.password else url.replace(f":{parts.password}@", ":•••@")

@@ -1,4 +1,6 @@
-"""Compile a workflow file from the terminal and print issues the way compilers do."""
+"""Compile a workflow file from the terminal and print issues the way compilers do. It needs
+no database unless asked (`--owner`) to check env vars, connections and sub-workflows
+against a user's."""
 
 from __future__ import annotations
 
@@ -19,9 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--show-code", action="store_true", help="print the artifact")
         parser.add_argument("--json", action="store_true", help="print the CompilationResult")
-        parser.add_argument("--owner", default="admin",
-                            help="check env vars, connections and sub-workflows against this "
-                            "user's (skipped when the user does not exist)")
+        parser.add_argument("--owner", default=None,
+                            help="also check env vars, connections and sub-workflows against "
+                            "this user's (reads the database)")
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         path = Path(options["file"])
@@ -31,11 +33,12 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: no such file") from None
         except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
             raise CommandError(f"{path}: not valid JSON ({exc})") from None
-        owner = get_user_model().objects.filter(username=options["owner"]).first()
-        context = services.compile_context_for(owner=owner, slug=None) if owner else None
-        if owner is None:
-            self.stderr.write(f"note: no user {options['owner']!r}; env vars, connections and "
-                              "sub-workflows are not checked")
+        context = None
+        if options["owner"]:
+            owner = get_user_model().objects.filter(username=options["owner"]).first()
+            if owner is None:
+                raise CommandError(f"no user {options['owner']!r}")
+            context = services.compile_context_for(owner=owner, slug=None)
         result = compile_definition(definition, context)
         if options["json"]:
             self.stdout.write(json.dumps(result.as_dict(), indent=2))
