@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, throttling
 from rest_framework.request import Request
 
@@ -41,3 +42,13 @@ class ThrottledBasicAuthentication(authentication.BasicAuthentication):
         except exceptions.AuthenticationFailed:
             throttle.sign_in_failed(request._request, userid)
             raise
+
+
+class ThrottledBasicScheme(OpenApiAuthenticationExtension):
+    """The OpenAPI security scheme of the throttled Basic: HTTP Basic, as before."""
+
+    target_class = ThrottledBasicAuthentication
+    name = "basicAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "http", "scheme": "basic"}
