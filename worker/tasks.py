@@ -12,6 +12,7 @@ from django.db import close_old_connections, connections
 from apps.executions.engine import admission
 from apps.executions.services import retention
 from apps.executions.services.sweeper import sweep as run_sweep
+from apps.triggers.services import schedules
 from worker import log_forward, names, runner, sandbox
 
 logger = logging.getLogger(__name__)
@@ -57,6 +58,12 @@ def wake_step(step_pk: int) -> bool:
 def admit_executions(owner_id: int) -> list[str]:
     """Admit the owner's queued executions into the slots that finished ones freed."""
     return admission.admit(owner_id=owner_id)
+
+
+@shared_task(name=names.FIRE_SCHEDULES, ignore_result=True)
+def fire_schedules() -> dict[str, int]:
+    """Start every schedule whose fire time has come, each fire time once."""
+    return schedules.schedules_fire_due()
 
 
 @shared_task(name=names.SWEEP, ignore_result=True)

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from apps.api.views import access, executions, health, runtime, workflows
+from apps.api.views import access, executions, health, runtime, triggers, workflows
 from apps.realtime.sse import execution_events
 
 app_name = "api"
@@ -18,6 +18,7 @@ router.register("tokens", access.TokenViewSet, basename="token")
 router.register("files", access.InputFileViewSet, basename="file")
 
 presets = workflows.PresetViewSet
+schedules = triggers.ScheduleViewSet
 steps = executions.StepViewSet
 
 urlpatterns = [
@@ -31,6 +32,17 @@ urlpatterns = [
          presets.as_view({"get": "list", "post": "create"}), name="preset-list"),
     path("workflows/<int:workflow_pk>/presets/<int:pk>/",
          presets.as_view({"delete": "destroy"}), name="preset-detail"),
+    path("workflows/<int:workflow_pk>/schedules/",
+         schedules.as_view({"get": "list", "post": "create"}), name="schedule-list"),
+    path("workflows/<int:workflow_pk>/schedules/<int:pk>/",
+         schedules.as_view({"get": "retrieve", "patch": "partial_update",
+                            "delete": "destroy"}), name="schedule-detail"),
+    path("workflows/<int:workflow_pk>/schedules/<int:pk>/pause/",
+         schedules.as_view({"post": "pause"}), name="schedule-pause"),
+    path("workflows/<int:workflow_pk>/schedules/<int:pk>/resume/",
+         schedules.as_view({"post": "resume"}), name="schedule-resume"),
+    path("workflows/<int:workflow_pk>/webhook/", triggers.WebhookView.as_view(),
+         name="webhook"),
     path("executions/<uuid:execution_pk>/steps/", steps.as_view({"get": "list"}),
          name="step-list"),
     path("executions/<uuid:execution_pk>/steps/<str:step_id>/",

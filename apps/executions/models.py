@@ -29,6 +29,7 @@ class Execution(models.Model):
         MANUAL = "manual"
         API = "api"
         SCHEDULED = "scheduled"
+        WEBHOOK = "webhook"
         WORKFLOW = "workflow"  # a child run started by a `workflow` step
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -56,6 +57,9 @@ class Execution(models.Model):
     output = models.JSONField(null=True, blank=True)
     error = models.JSONField(null=True, blank=True)
     idempotency_key = models.CharField(max_length=200, blank=True, default="")
+    # What started it, beyond the trigger: {"schedule": {id, name, fire_time}} or
+    # {"hook": {id}} (metadata.schedule / metadata.hook of the ExecutionContext).
+    source = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

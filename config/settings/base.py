@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "apps.runtime",
     "apps.workflows",
     "apps.executions",
+    "apps.triggers",
     "apps.realtime",
     "apps.api",
     "apps.web",
@@ -160,8 +161,15 @@ SWEEP_INTERVAL_S = read_int("SWEEP_INTERVAL_S", 5)
 HEARTBEAT_TIMEOUT_S = read_int("HEARTBEAT_TIMEOUT_S", 30)
 REQUEUE_AFTER_S = read_int("REQUEUE_AFTER_S", 60)
 MAX_WORKER_LOST = read_int("MAX_WORKER_LOST", 3)
+# Schedules (apps/triggers): the tick that starts what is due runs this often; a fire time
+# handled later than the grace counts as missed (the schedule's catch_up decides).
+SCHEDULE_TICK_S = read_int("SCHEDULE_TICK_S", 1)
+SCHEDULE_LATE_GRACE_S = read_int("SCHEDULE_LATE_GRACE_S", 60)
+HOOK_MAX_BODY_BYTES = read_int("HOOK_MAX_BODY_BYTES", 1024 * 1024)
 CELERY_BEAT_SCHEDULE = {
     "sweep": {"task": "worker.sweep", "schedule": float(SWEEP_INTERVAL_S)},
+    "schedules": {"task": "worker.fire_schedules", "schedule": float(SCHEDULE_TICK_S),
+                  "options": {"expires": float(SCHEDULE_TICK_S) * 5}},
     "retention": {"task": "worker.purge_old_executions",
                   "schedule": float(read_int("RETENTION_INTERVAL_S", 24 * 3600))},
 }

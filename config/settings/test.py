@@ -17,7 +17,9 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE") or f"tests-{os.getpid
 SWEEP_INTERVAL_S = int(os.environ.get("SWEEP_INTERVAL_S", "1"))
 HEARTBEAT_TIMEOUT_S = int(os.environ.get("HEARTBEAT_TIMEOUT_S", "5"))
 REQUEUE_AFTER_S = int(os.environ.get("REQUEUE_AFTER_S", "5"))
-CELERY_BEAT_SCHEDULE = {"sweep": {"task": "worker.sweep", "schedule": float(SWEEP_INTERVAL_S)}}
+CELERY_BEAT_SCHEDULE = {"sweep": {"task": "worker.sweep", "schedule": float(SWEEP_INTERVAL_S)},
+                        "schedules": {"task": "worker.fire_schedules", "schedule": 1.0,
+                                      "options": {"expires": 5.0}}}
 # The browser tests' daphne serves static files straight from the app directories.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

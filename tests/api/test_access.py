@@ -11,6 +11,8 @@ from rest_framework.test import APIClient
 from apps.executions.models import Execution, InputFile, LogLine, StepRun
 from apps.executions.services import execution_start
 from apps.runtime.services import connection_upsert, env_var_upsert
+from apps.triggers.services.hooks import hook_rotate
+from apps.triggers.services.schedules import schedule_create
 from apps.workflows.models import Workflow
 from tests.api.conftest import create_workflow, token_client
 
@@ -78,9 +80,11 @@ def alices_things(user, api):  # type: ignore[no-untyped-def]
     stored = InputFile.objects.create(owner=user, name="a.txt", size=1, sha256="0" * 64,
                                       file="inputs/x")
     step_id = execution.steps.first().step_id
+    schedule = schedule_create(workflow=workflow, interval_seconds=3600, inputs={"who": "x"})
+    hook_rotate(workflow=workflow)
     return {"workflow": workflow.pk, "execution": execution.pk, "preset": preset["id"],
             "env_var": env_var.pk, "connection": connection.pk, "file": stored.pk,
-            "step": step_id, "token_key": api.token[:15]}
+            "step": step_id, "token_key": api.token[:15], "schedule": schedule.pk}
 
 
 OWNED_URLS = [
@@ -92,6 +96,16 @@ OWNED_URLS = [
     ("get", "/api/v1/workflows/{workflow}/compilations/"),
     ("get", "/api/v1/workflows/{workflow}/metrics/"),
     ("get", "/api/v1/workflows/{workflow}/presets/"),
+    ("get", "/api/v1/workflows/{workflow}/schedules/"),
+    ("post", "/api/v1/workflows/{workflow}/schedules/"),
+    ("get", "/api/v1/workflows/{workflow}/schedules/{schedule}/"),
+    ("patch", "/api/v1/workflows/{workflow}/schedules/{schedule}/"),
+    ("delete", "/api/v1/workflows/{workflow}/schedules/{schedule}/"),
+    ("post", "/api/v1/workflows/{workflow}/schedules/{schedule}/pause/"),
+    ("post", "/api/v1/workflows/{workflow}/schedules/{schedule}/resume/"),
+    ("get", "/api/v1/workflows/{workflow}/webhook/"),
+    ("post", "/api/v1/workflows/{workflow}/webhook/"),
+    ("delete", "/api/v1/workflows/{workflow}/webhook/"),
     ("post", "/api/v1/workflows/{workflow}/presets/"),
     ("delete", "/api/v1/workflows/{workflow}/presets/{preset}/"),
     ("post", "/api/v1/workflows/{workflow}/executions/"),

@@ -38,6 +38,13 @@ from apps.api.serializers.runtime import (
     SettingSerializer,
     SettingsPatchSerializer,
 )
+from apps.api.serializers.triggers import (
+    LastRunSerializer,
+    ScheduleSerializer,
+    ScheduleWriteSerializer,
+    WebhookCreatedSerializer,
+    WebhookSerializer,
+)
 from apps.api.serializers.workflows import (
     ArtifactsSerializer,
     CompilationSerializer,
@@ -63,11 +70,14 @@ __all__ = [
     "ExecutionSerializer",
     "FileUploadSerializer",
     "InputFileSerializer",
+    "LastRunSerializer",
     "IssueSerializer",
     "LogLineSerializer",
     "MetricsSerializer",
     "PresetSerializer",
     "RerunSerializer",
+    "ScheduleSerializer",
+    "ScheduleWriteSerializer",
     "RetrySerializer",
     "SettingSerializer",
     "SettingsPatchSerializer",
@@ -81,6 +91,8 @@ __all__ = [
     "TokenCreateSerializer",
     "TokenCreatedSerializer",
     "TokenSerializer",
+    "WebhookCreatedSerializer",
+    "WebhookSerializer",
     "WorkflowListSerializer",
     "WorkflowPatchSerializer",
     "WorkflowSerializer",

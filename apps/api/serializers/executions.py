@@ -95,6 +95,9 @@ class ExecutionMetadataSerializer(serializers.Serializer):
     environment = serializers.CharField()
     rerun_of = serializers.UUIDField(allow_null=True)
     parent_execution_id = serializers.UUIDField(allow_null=True)
+    schedule = serializers.DictField(required=False, help_text="Trigger scheduled: the "
+                                     "schedule's id, name and the fire time it ran for.")
+    hook = serializers.DictField(required=False, help_text="Trigger webhook: the hook's id.")
 
 
 class ExecutionListSerializer(serializers.ModelSerializer):
@@ -132,7 +135,7 @@ class ExecutionSerializer(ExecutionListSerializer):
                 "environment": execution.environment,
                 "rerun_of": str(execution.rerun_of_id) if execution.rerun_of_id else None,
                 "parent_execution_id": str(execution.parent_id) if execution.parent_id
-                else None}
+                else None, **(execution.source or {})}
 
 
 class RerunSerializer(serializers.Serializer):

@@ -24,6 +24,7 @@ _DESCRIPTIONS = {
     404: "No such object, or it is not yours.",
     409: "Not allowed in the current state (e.g. the workflow has compilation errors).",
     413: "Request body too large.",
+    429: "Too many attempts: wait for Retry-After seconds.",
 }
 
 

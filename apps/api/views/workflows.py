@@ -14,6 +14,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, status, viewsets
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
 from rest_framework.request import Request
@@ -116,7 +117,8 @@ class WorkflowViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                                    fields={"runs": "A whole number from 1 to 1000."}) from None
         return Response(workflow_trends(workflow=workflow, runs=runs))
 
-    @extend_schema(summary="Start an execution (trigger: api)", request={
+    @extend_schema(summary="Start an execution (trigger: api with a token, manual from the "
+                           "web app)", request={
         "application/json": s.StartSerializer, "multipart/form-data": s.StartSerializer},
         responses={201: s.ExecutionSerializer, **error_responses(400, 404, 409)})
     @action(detail=True, methods=["post"], url_path="executions", filter_backends=[])
@@ -131,8 +133,10 @@ class WorkflowViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                             status=400)
         for name, upload in request.FILES.items():  # files sent with the request
             inputs[name] = str(files.file_store(owner=request.user, upload=upload).id)
+        # The web app signs in with its session; integrations with a token.
+        by_hand = isinstance(request.successful_authenticator, SessionAuthentication)
         execution = execution_start(workflow=workflow, owner=request.user, inputs=inputs,
-                                    trigger="api",
+                                    trigger="manual" if by_hand else "api",
                                     idempotency_key=body.get("idempotency_key") or "")
         return Response(s.ExecutionSerializer(execution).data, status=status.HTTP_201_CREATED)
 

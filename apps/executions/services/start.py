@@ -78,7 +78,8 @@ def execution_start(*, workflow: Workflow, owner: AbstractBaseUser | None = None
                     inputs: dict[str, Any] | None = None, trigger: str = "manual",
                     compilation: Compilation | None = None, parent: Execution | None = None,
                     parent_step_id: str = "", rerun_of: Execution | None = None,
-                    environment: str = "default", idempotency_key: str = "") -> Execution:
+                    environment: str = "default", idempotency_key: str = "",
+                    source: dict[str, Any] | None = None) -> Execution:
     """Validate, persist the ExecutionContext with its steps, then admit it after commit.
     A repeated idempotency key returns the execution the first call started."""
     owner_id = owner.pk if owner is not None else workflow.owner_id
@@ -100,6 +101,7 @@ def execution_start(*, workflow: Workflow, owner: AbstractBaseUser | None = None
         owner_id=owner_id, workflow=workflow, compilation=compilation, parent=parent,
         parent_step_id=parent_step_id, rerun_of=rerun_of, trigger=trigger,
         environment=environment, inputs=shown, idempotency_key=idempotency_key,
+        source=source or {},
         code_sha256=compilation.code_sha256,
         encrypted_secret_inputs=encrypt_json(secrets) if secrets else "",
     )

@@ -1,0 +1,1 @@
+"""Writes to triggers: schedules (schedules.py) and webhooks (hooks.py)."""

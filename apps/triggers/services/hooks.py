@@ -1,0 +1,116 @@
+"""Webhooks: a workflow's hook URL, its secret (shown once, checked in constant time as a
+Bearer token or an HMAC-SHA256 signature of the raw body), and a delivery that starts the
+workflow with the JSON body as its inputs, once per Idempotency-Key."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+
+from apps.common import throttle
+from apps.common.crypto import decrypt_json, encrypt_json
+from apps.common.exceptions import ApplicationError, NotFound
+from apps.common.jsontext import loads_storable
+from apps.executions.models import Execution
+from apps.executions.services.start import execution_start
+from apps.triggers.models import Hook
+from apps.workflows.models import Workflow
+
+SIGNATURE_HEADER = "X-Signature-256"
+HOW_TO_AUTHENTICATE = (f"Send the hook's secret as `Authorization: Bearer <secret>`, or sign "
+                       f"the raw body: `{SIGNATURE_HEADER}: sha256=<hex HMAC-SHA256 of the body "
+                       f"with the secret as key>`.")
+
+
+class Unauthenticated(ApplicationError):
+    status = 401
+    code = "not_authenticated"
+
+
+class TooManyAttempts(ApplicationError):
+    status = 429
+    code = "throttled"
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def hook_rotate(*, workflow: Workflow) -> tuple[Hook, str]:
+    """Create the workflow's hook, or give it a new secret (the old one stops working);
+    returns the hook and the secret, shown this once."""
+    secret = "whsec_" + secrets.token_urlsafe(32)
+    hook = Hook.objects.select_for_update().filter(workflow=workflow).first() or Hook(
+        workflow=workflow)
+    hook.enabled = True
+    hook.secret_sha256 = _digest(secret)
+    hook.encrypted_secret = encrypt_json(secret)
+    hook.save()
+    return hook, secret
+
+
+def hook_disable(*, workflow: Workflow) -> None:
+    Hook.objects.filter(workflow=workflow).update(enabled=False)
+
+
+def _hook_limit() -> throttle.Limit:
+    by_address, _ = throttle.sign_in_limits()
+    return throttle.Limit("hook-auth", by_address.count, by_address.window_s)
+
+
+def _authenticate(hook: Hook, body: bytes, headers: Mapping[str, str]) -> None:
+    authorization = headers.get("Authorization", "")
+    signature = headers.get(SIGNATURE_HEADER, "")
+    if authorization.startswith("Bearer "):
+        given = _digest(authorization.removeprefix("Bearer ").strip())
+        if hmac.compare_digest(given, hook.secret_sha256):
+            return
+        raise Unauthenticated("The bearer token is not this hook's secret.",
+                              suggestion=HOW_TO_AUTHENTICATE)
+    if signature:
+        expected = hmac.new(decrypt_json(hook.encrypted_secret).encode(), body,
+                            hashlib.sha256).hexdigest()
+        if hmac.compare_digest(signature.strip().removeprefix("sha256="), expected):
+            return
+        raise Unauthenticated(f"The {SIGNATURE_HEADER} signature does not match the body.",
+                              suggestion=HOW_TO_AUTHENTICATE)
+    raise Unauthenticated(f"This webhook needs authentication: an Authorization: Bearer "
+                          f"header or an {SIGNATURE_HEADER} signature.",
+                          suggestion=HOW_TO_AUTHENTICATE)
+
+
+def hook_deliver(*, hook_id: Any, body: bytes, headers: Mapping[str, str],
+                 address: str) -> Execution:
+    """Check the delivery and start the workflow with the body as its inputs (trigger
+    `webhook`); a repeated Idempotency-Key returns the execution the first one started."""
+    hook = Hook.objects.select_related("workflow", "workflow__owner").filter(
+        pk=hook_id, enabled=True).first()
+    if hook is None:
+        raise NotFound("No such webhook, or it is disabled.",
+                       suggestion="Create or rotate the workflow's hook to get a URL.")
+    limit, who = _hook_limit(), f"{address}:{hook.pk}"
+    wait = throttle.wait_s(limit, who)
+    if wait:
+        raise TooManyAttempts(f"Too many failed deliveries: try again in {wait} s.",
+                              extra={"retry_after": wait})
+    try:
+        _authenticate(hook, body, headers)
+    except Unauthenticated:
+        throttle.record_failure(limit, who)
+        raise
+    try:
+        inputs = loads_storable(body.decode("utf-8")) if body.strip() else {}
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ApplicationError(f"The body is not JSON: {exc}", code="malformed_request",
+                               suggestion="Send a JSON object: it becomes the inputs.") from None
+    key = headers.get("Idempotency-Key", "")[:150]
+    return execution_start(workflow=hook.workflow, owner=hook.workflow.owner, inputs=inputs,
+                           trigger=Execution.Trigger.WEBHOOK,
+                           idempotency_key=f"hook:{key}" if key else "",
+                           source={"hook": {"id": str(hook.pk)}})
