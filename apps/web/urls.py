@@ -2,13 +2,17 @@
 
 from django.urls import path
 
-from apps.web import views
+from apps.web import triggers, views
 
 app_name = "web"
 
 urlpatterns = [
     path("workflows/new/", views.workflow_new, name="workflow-new"),
     path("workflows/<int:pk>/", views.workflow_editor, name="workflow"),
+    path("workflows/<int:pk>/schedules/", triggers.schedule_add, name="schedule-add"),
+    path("workflows/<int:pk>/schedules/<int:schedule_id>/", triggers.schedule_action,
+         name="schedule-action"),
+    path("workflows/<int:pk>/webhook/", triggers.webhook_action, name="webhook"),
     path("executions/", views.history, name="history"),
     path("executions/<uuid:pk>/", views.execution_monitor, name="execution"),
     path("executions/<uuid:pk>/rerun/", views.rerun, name="rerun"),

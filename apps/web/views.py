@@ -26,6 +26,7 @@ from apps.runtime.models import Connection, EnvVar
 from apps.runtime.params import PARAMS
 from apps.runtime.selectors import runtime_config_get
 from apps.workflows import services as workflow_services
+from apps.web.triggers import triggers_context
 from apps.workflows.models import Workflow
 
 HISTORY_PAGE = 25
@@ -72,10 +73,11 @@ def workflow_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def workflow_editor(request: HttpRequest, pk: int) -> HttpResponse:
-    """Screens 1 and 2: edit, save, watch the compilation; run with a generated form."""
+    """Screens 1 and 2: edit, save, watch the compilation; run with a generated form; its
+    schedules and webhook (apps/web/triggers.py)."""
     workflow = get_object_or_404(Workflow, owner=request.user, pk=pk)
     return _page(request, "web/workflow_editor.html", workflow=workflow,
-                 page={"workflow_id": workflow.pk})
+                 page={"workflow_id": workflow.pk}, **triggers_context(request, workflow))
 
 
 @login_required
@@ -130,6 +132,9 @@ def history(request: HttpRequest) -> HttpResponse:
     workflow_id = request.GET.get("workflow", "")
     if workflow_id.isdigit():
         query = query.filter(workflow_id=int(workflow_id))
+    trigger = request.GET.get("trigger", "")
+    if trigger in Execution.Trigger.values:
+        query = query.filter(trigger=trigger)
     search = request.GET.get("q", "").strip()
     query = execution_search(query, search)
     oldest_first = request.GET.get("sort") == "oldest"
@@ -153,6 +158,7 @@ def history(request: HttpRequest) -> HttpResponse:
         next_query = params.urlencode()
     return _page(request, "web/history.html", rows=rows, next_query=next_query,
                  statuses=Execution.Status.values, status=status, search=search,
+                 triggers=Execution.Trigger.values, trigger=trigger,
                  workflows=Workflow.objects.filter(owner=request.user).order_by("name"),
                  workflow_id=workflow_id, sort="oldest" if oldest_first else "newest",
                  first_page=not (before or after))

@@ -103,3 +103,27 @@ const RE = (() => {
 
   return { api, follow, announce, statusBadge, ms, el, pageData, json };
 })();
+
+// Times the server wrote in UTC (<time data-local datetime="…">) shown in the reader's own
+// zone; buttons with data-copy put the text of the element they name on the clipboard.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const node of document.querySelectorAll("time[data-local]")) {
+    const when = new Date(node.getAttribute("datetime"));
+    if (!Number.isNaN(when.getTime())) {
+      node.title = node.textContent;
+      node.textContent = when.toLocaleString();
+    }
+  }
+  for (const button of document.querySelectorAll("button[data-copy]")) {
+    button.addEventListener("click", async () => {
+      const source = document.getElementById(button.dataset.copy);
+      try {
+        await navigator.clipboard.writeText(source.textContent);
+        RE.announce("Copied");
+        button.textContent = "Copied ✓";
+      } catch (_) {
+        window.getSelection().selectAllChildren(source);  // the user copies it by hand
+      }
+    });
+  }
+});

@@ -1,0 +1,71 @@
+"""The workflow page's schedules and webhook forms, and history filtered by trigger."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from apps.executions.models import Execution
+from apps.executions.services import execution_start
+from apps.triggers.models import Hook, Schedule
+from apps.workflows import services as workflow_services
+from tests.conftest import load_example
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def page(client, user):  # type: ignore[no-untyped-def]
+    client.force_login(user)
+    workflow = workflow_services.workflow_create(owner=user, slug="hello",
+                                                 definition=load_example("hello-transform"))
+    return client, workflow
+
+
+def test_a_schedule_is_added_shown_paused_and_deleted(page):
+    client, workflow = page
+    base = f"/workflows/{workflow.pk}/"
+    added = client.post(f"{base}schedules/", {"kind": "cron", "cron": "30 2 * * *",
+                                              "timezone": "Europe/Berlin",
+                                              "inputs": json.dumps({"who": "Ada"}),
+                                              "catch_up": "latest"}, follow=True)
+    schedule = Schedule.objects.get(workflow=workflow)
+    text = added.content.decode()
+    assert "Schedule added." in text and "At 02:30" in text and "Europe/Berlin" in text
+    assert text.count("<time data-local") >= 5
+    client.post(f"{base}schedules/{schedule.pk}/", {"action": "pause"})
+    assert "❚❚ paused" in client.get(base).content.decode()
+    client.post(f"{base}schedules/{schedule.pk}/", {"action": "delete"})
+    assert not Schedule.objects.exists()
+
+
+def test_a_bad_schedule_says_why_on_the_page(page):
+    client, workflow = page
+    shown = client.post(f"/workflows/{workflow.pk}/schedules/",
+                        {"kind": "interval", "interval_seconds": "60",
+                         "inputs": json.dumps({"times": "many"})}, follow=True)
+    assert "inputs.times" in shown.content.decode()
+    assert not Schedule.objects.exists()
+
+
+def test_the_webhook_secret_is_shown_once_with_a_curl_line(page):
+    client, workflow = page
+    created = client.post(f"/workflows/{workflow.pk}/webhook/", {"action": "rotate"})
+    hook = Hook.objects.get(workflow=workflow)
+    text = created.content.decode()
+    assert f"/hooks/{hook.pk}/" in text and "Secret, shown once" in text
+    assert "curl -X POST" in text and "Authorization: Bearer whsec_" in text
+    later = client.get(f"/workflows/{workflow.pk}/").content.decode()
+    assert "whsec_" not in later and "Bearer &lt;secret&gt;" in later
+    client.post(f"/workflows/{workflow.pk}/webhook/", {"action": "disable"})
+    assert "No webhook (disabled)" in client.get(f"/workflows/{workflow.pk}/").content.decode()
+
+
+def test_history_filters_by_trigger(page, user):
+    client, workflow = page
+    manual = execution_start(workflow=workflow, owner=user, inputs={}, trigger="manual")
+    hooked = execution_start(workflow=workflow, owner=user, inputs={}, trigger="webhook")
+    listed = client.get("/executions/?trigger=webhook").content.decode()
+    assert str(hooked.pk)[:8] in listed and str(manual.pk)[:8] not in listed
+    assert Execution.objects.count() == 2
