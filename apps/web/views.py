@@ -25,8 +25,8 @@ from apps.runtime import services as runtime_services
 from apps.runtime.models import Connection, EnvVar
 from apps.runtime.params import PARAMS
 from apps.runtime.selectors import runtime_config_get
-from apps.workflows import services as workflow_services
 from apps.web.triggers import triggers_context
+from apps.workflows import services as workflow_services
 from apps.workflows.models import Workflow
 
 HISTORY_PAGE = 25
