@@ -10,6 +10,7 @@ from apps.executions.models import Execution
 from apps.executions.services import execution_start
 from apps.triggers.models import Hook, Schedule
 from apps.workflows import services as workflow_services
+from tests.api.conftest import token_client
 from tests.conftest import load_example
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +70,14 @@ def test_history_filters_by_trigger(page, user):
     listed = client.get("/executions/?trigger=webhook").content.decode()
     assert str(hooked.pk)[:8] in listed and str(manual.pk)[:8] not in listed
     assert Execution.objects.count() == 2
+
+
+def test_starts_from_the_web_app_are_manual_and_with_a_token_api(page, user):
+    client, workflow = page
+    by_hand = client.post(f"/api/v1/workflows/{workflow.pk}/executions/", {"inputs": {}},
+                          content_type="application/json")
+    by_token = token_client(user).post(f"/api/v1/workflows/{workflow.pk}/executions/",
+                                       {"inputs": {}}, format="json")
+    assert by_hand.status_code == by_token.status_code == 201
+    assert Execution.objects.get(pk=by_hand.json()["execution_id"]).trigger == "manual"
+    assert Execution.objects.get(pk=by_token.json()["execution_id"]).trigger == "api"

@@ -10,6 +10,7 @@ import hmac
 import json
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from apps.executions.models import Execution
@@ -155,3 +156,13 @@ def test_the_schedule_api_round_trip(workflow, user):
     assert changed.json()["cron"] == "" and changed.json()["interval_seconds"] == 600
     assert api.delete(f"{base}{schedule['id']}/").status_code == 204
     assert api.get(base).json()["count"] == 0
+
+
+def test_guessing_a_hooks_secret_is_throttled(hook, settings):
+    cache.clear()
+    created, secret = hook
+    for _ in range(settings.SIGN_IN_FAILURES_ALLOWED):
+        assert _post(created.pk, "{}", authorization="Bearer guess").status_code == 401
+    refused = _post(created.pk, '{"score": 80}', authorization=f"Bearer {secret}")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    cache.clear()
