@@ -1,2 +1,2 @@
-"""Celery-side code: task wrappers and the step runner (no Django models imported here
-except through services)."""
+"""Celery-side code: the tasks, the step runner and each step type's runner, the sandbox; it
+reaches the database only through the apps' services and engine."""

@@ -1,0 +1,1 @@
+"""Triggers: schedules and webhooks that start workflows with nobody at the keyboard."""
