@@ -85,9 +85,11 @@ def main() -> None:
                 engine = [run_once(client, workflow.pk) for _ in range(args.runs)]
                 baseline = statistics.median(plain(steps, n) for _ in range(args.runs))
                 median = statistics.median(engine)
+                overhead_ms = (median - baseline) / steps * 1000
                 rows.append((f"{label}: this engine, API call → last event",
                              f"{median:.2f} s", f"min {min(engine):.2f} max {max(engine):.2f} "
-                             f"over {args.runs} runs; {median / baseline:.2f}× plain Python"))
+                             f"over {args.runs} runs; {median / baseline:.2f}× plain Python, "
+                             f"{overhead_ms:.1f} ms a step beyond it"))
                 rows.append((f"{label}: the same fibo in plain Python", f"{baseline:.2f} s",
                              "this process, same run"))
                 rows.append((f"{label}: published (2 vCPU)", "", PUBLISHED[label]))

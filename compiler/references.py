@@ -24,7 +24,8 @@ class OutputShape(Protocol):
 
     def output_type(self, step: Step, path: tuple[str, ...]) -> tuple[str | None, str]: ...
 
-    def field_problem(self, step: Step, field: str) -> tuple[str, list[str]] | None: ...
+    def field_problem(self, step: Step,
+                      path: tuple[str, ...]) -> tuple[str, list[str], int] | None: ...
 
 
 class Scan:
@@ -180,11 +181,12 @@ def _check_step_reference(path: tuple[str, ...], step: Step | None, where: str,
         return
     if len(path) < 4:
         return
-    field_name = path[3]
-    found = scan.registry[target.type].field_problem(target, field_name)
+    rest = path[3:]
+    found = scan.registry[target.type].field_problem(target, rest)
     if found:
-        problem, options = found
-        hint = did_you_mean(field_name, options) if options else None
+        problem, options, depth = found
+        hint = did_you_mean(rest[depth], options) if options else None
+        shown = ".".join(rest[:depth + 1])
         out.issues.append(error("type_mismatch", f"steps.{target_id}.output has no field "
-                                f"{field_name!r}: {problem}", node_id=node_id, field=where,
+                                f"{shown!r}: {problem}", node_id=node_id, field=where,
                                 suggestion=hint or f"Use steps.{target_id}.output directly."))

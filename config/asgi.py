@@ -6,6 +6,12 @@ import os
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+# Under ASGI every request runs its sync code in a thread of its own (asgiref's
+# ThreadSensitiveContext), so a persistent connection would be one more open connection per
+# request thread until PostgreSQL refuses new clients (found by bench/triggers_bench.py).
+# The web process closes its connection after each request; workers keep theirs (they run
+# steps one after another in the same thread). DB_CONN_MAX_AGE set for the web wins.
+os.environ.setdefault("DB_CONN_MAX_AGE", "0")
 django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402

@@ -113,7 +113,11 @@ def _run_step(execution_id: str, step_id: str, *, inline: bool,
 
 def _defer(claim: lease.Claim, deferred: Deferred) -> str:
     lease.claim_store(claim)
-    lease.step_defer(step_pk=claim.step.pk, token=claim.token, wake_at=deferred.wake_at)
+    if deferred.decision is not None:
+        lease.step_wait(step_pk=claim.step.pk, token=claim.token, wake_at=deferred.wake_at,
+                        **deferred.decision)
+    else:
+        lease.step_defer(step_pk=claim.step.pk, token=claim.token, wake_at=deferred.wake_at)
     if deferred.countdown is not None and deferred.countdown <= WAKE_AHEAD_MAX_S:
         dispatch.enqueue_wake(claim.step.pk, countdown=deferred.countdown)
     return "deferred"

@@ -100,6 +100,7 @@ class StepRun(models.Model):
         QUEUED = "queued"
         RUNNING = "running"
         RETRYING = "retrying"
+        WAITING = "waiting"  # an approval step: waits for a person, holding no worker
         SUCCEEDED = "succeeded"
         FAILED = "failed"
         SKIPPED = "skipped"

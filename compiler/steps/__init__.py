@@ -5,7 +5,7 @@ docs/architecture.md ("Adding a step type") walks through both with an example."
 
 from __future__ import annotations
 
-from compiler.steps import condition, delay, http, python, transform, workflow
+from compiler.steps import approval, condition, delay, http, python, transform, workflow
 from compiler.steps.base import StepCheck, StepType
 
 REGISTRY: dict[str, StepType] = {
@@ -15,6 +15,7 @@ REGISTRY: dict[str, StepType] = {
     "condition": condition.TYPE,
     "delay": delay.TYPE,
     "workflow": workflow.TYPE,
+    "approval": approval.TYPE,
 }
 
 __all__ = ["REGISTRY", "StepCheck", "StepType"]

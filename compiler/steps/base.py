@@ -56,7 +56,10 @@ def _unknown_output(_step: Step, _path: tuple[str, ...]) -> tuple[str | None, st
     return None, ""
 
 
-def _any_field(_step: Step, _field: str) -> tuple[str, list[str]] | None:
+FieldProblem = tuple[str, list[str], int]
+
+
+def _any_field(_step: Step, _path: tuple[str, ...]) -> FieldProblem | None:
     return None
 
 
@@ -79,5 +82,7 @@ class StepType:
     branches: tuple[str, ...] = ()
     # Static type of `steps.<id>.output[.<field>]` when knowable: (type, what is meant).
     output_type: Callable[[Step, tuple[str, ...]], tuple[str | None, str]] = _unknown_output
-    # A field the output cannot have: (why, the fields it has) or None when it may.
-    field_problem: Callable[[Step, str], tuple[str, list[str]] | None] = _any_field
+    # A field the output cannot have, given the path after `output` (e.g. ("body",) or
+    # ("data", "comment")): (why, the names it has there, which part of the path is wrong)
+    # or None when it may.
+    field_problem: Callable[[Step, tuple[str, ...]], FieldProblem | None] = _any_field

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from compiler import expressions
 from compiler.ir import Step
-from compiler.steps.base import StepCheck, StepType
+from compiler.steps.base import FieldProblem, StepCheck, StepType
 
 CONFIG_SCHEMA = {
     "type": "object",
@@ -32,8 +32,8 @@ def output_type(step: Step, path: tuple[str, ...]) -> tuple[str | None, str]:
     return None, ""
 
 
-def field_problem(_step: Step, _field: str) -> tuple[str, list[str]] | None:
-    return "a condition's output is a boolean", []
+def field_problem(_step: Step, _path: tuple[str, ...]) -> FieldProblem | None:
+    return "a condition's output is a boolean", [], 0
 
 
 TYPE = StepType(name="condition", config_schema=CONFIG_SCHEMA, body=body, check=check,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from compiler.ir import Step
-from compiler.steps.base import StepCheck, StepType
+from compiler.steps.base import FieldProblem, StepCheck, StepType
 
 CONFIG_SCHEMA = {
     "type": "object",
@@ -28,8 +28,8 @@ def output_type(step: Step, path: tuple[str, ...]) -> tuple[str | None, str]:
     return None, ""
 
 
-def field_problem(_step: Step, _field: str) -> tuple[str, list[str]] | None:
-    return "a delay's output is null", []
+def field_problem(_step: Step, _path: tuple[str, ...]) -> FieldProblem | None:
+    return "a delay's output is null", [], 0
 
 
 TYPE = StepType(name="delay", config_schema=CONFIG_SCHEMA, body=body, check=check,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from compiler import expressions
 from compiler.hints import capitalise, did_you_mean
 from compiler.ir import Step
-from compiler.steps.base import StepCheck, StepType
+from compiler.steps.base import FieldProblem, StepCheck, StepType
 
 OUTPUT_FIELDS = ("status", "headers", "body")
 _STATUS = {"type": "integer", "minimum": 100, "maximum": 599}
@@ -62,10 +62,10 @@ def output_type(_step: Step, path: tuple[str, ...]) -> tuple[str | None, str]:
     return None, ""
 
 
-def field_problem(_step: Step, field: str) -> tuple[str, list[str]] | None:
-    if field in OUTPUT_FIELDS:
+def field_problem(_step: Step, path: tuple[str, ...]) -> FieldProblem | None:
+    if path[0] in OUTPUT_FIELDS:
         return None
-    return "an http step's output has status, headers and body", list(OUTPUT_FIELDS)
+    return "an http step's output has status, headers and body", list(OUTPUT_FIELDS), 0
 
 
 TYPE = StepType(name="http", config_schema=CONFIG_SCHEMA, body=body, check=check,

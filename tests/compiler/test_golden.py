@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from compiler import CompileContext, SubWorkflow, compile_definition
+from compiler.steps import REGISTRY
 from tests.conftest import example_names, load_example
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -44,7 +45,7 @@ def test_there_are_at_least_eight_examples_using_every_step_type():
     names = example_names()
     assert len(names) >= 8
     types = {node["type"] for name in names for node in load_example(name)["nodes"]}
-    assert types == {"python", "http", "transform", "condition", "delay", "workflow"}
+    assert types == set(REGISTRY)
     options = {key for name in names for node in load_example(name)["nodes"]
                for key in node["data"]}
     assert {"inputs", "timeout_seconds", "retry", "memory_limit_mb", "on_error"} <= options

@@ -10,6 +10,7 @@ import pytest
 from apps.executions.events import CATALOGUE, event_payload
 from apps.executions.models import ExecutionEvent
 from apps.executions.services import execution_cancel, execution_pause, execution_resume
+from apps.executions.services.approvals import step_approve
 from apps.runtime import services as runtime_services
 from tests.conftest import load_example, wait_until
 from tests.executions.helpers import finished, py_node, start
@@ -51,6 +52,10 @@ def test_every_stored_event_matches_its_declared_shape(worker, user):
     execution_pause(execution=paused)
     execution_resume(execution=paused)
     runs.append(finished(paused))
+    approval = start(user, load_example("deploy-with-approval"), {"version": "1"})
+    wait_until(lambda: approval.steps.filter(step_id="approve", status="waiting").exists())
+    step_approve(execution=approval, step_id="approve", user=user, data={"ticket": "CHG-1"})
+    runs.append(finished(approval))
     cancelled = start(user, {"name": "c", "nodes": [py_node("s", SLEEPY, timeout_seconds=60)],
                              "edges": []})
     wait_until(lambda: cancelled.steps.filter(step_id="s", status="running").exists())

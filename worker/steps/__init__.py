@@ -3,7 +3,7 @@ The same names are registered on the compiler side (compiler/steps/__init__.py).
 
 from __future__ import annotations
 
-from worker.steps import condition, delay, http, python, transform, workflow
+from worker.steps import approval, condition, delay, http, python, transform, workflow
 from worker.steps.base import Deferred, StepError, StepRunner
 
 RUNNERS: dict[str, StepRunner] = {
@@ -13,6 +13,7 @@ RUNNERS: dict[str, StepRunner] = {
     "condition": condition.RUNNER,
     "delay": delay.RUNNER,
     "workflow": workflow.RUNNER,
+    "approval": approval.RUNNER,
 }
 
 __all__ = ["RUNNERS", "Deferred", "StepError", "StepRunner"]

@@ -20,12 +20,15 @@ class StepError(Exception):
 
 class Deferred(Exception):  # noqa: N818 - control flow, not an error
     """The step waits without a worker until `wake_at` (or an event) wakes it; `countdown`
-    (seconds) sends the wake-up message ahead, the sweeper being the backstop."""
+    (seconds) sends the wake-up message ahead, the sweeper being the backstop. With
+    `decision` ({message, fields}) it waits for a person (status `waiting`)."""
 
-    def __init__(self, wake_at: datetime | None = None, countdown: float | None = None) -> None:
+    def __init__(self, wake_at: datetime | None = None, countdown: float | None = None,
+                 decision: dict[str, Any] | None = None) -> None:
         super().__init__("deferred")
         self.wake_at = wake_at
         self.countdown = countdown
+        self.decision = decision
 
 
 def _not_run(_ctx: Any, _payload: dict[str, Any]) -> Any:

@@ -11,12 +11,15 @@ from apps.api.serializers.access import (
     TokenSerializer,
 )
 from apps.api.serializers.executions import (
+    ApprovalSerializer,
+    ApproveSerializer,
     AttemptSerializer,
     ExecutionListSerializer,
     ExecutionMetadataSerializer,
     ExecutionSerializer,
     LogLineSerializer,
     MetricsSerializer,
+    RejectSerializer,
     RerunSerializer,
     RetrySerializer,
     SkipSerializer,
@@ -58,6 +61,9 @@ from apps.api.serializers.workflows import (
 )
 
 __all__ = [
+    "ApprovalSerializer",
+    "ApproveSerializer",
+    "RejectSerializer",
     "ArtifactsSerializer",
     "AttemptSerializer",
     "CompilationSerializer",

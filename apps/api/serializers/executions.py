@@ -154,6 +154,27 @@ class SkipSerializer(serializers.Serializer):
                                    help_text="Substitute output the next steps will see.")
 
 
+class ApproveSerializer(serializers.Serializer):
+    data = serializers.JSONField(required=False, default=dict,
+                                 help_text="What the approver filled in; checked against the "
+                                           "step's fields.")
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="",
+                                   max_length=2000)
+
+
+class ApprovalSerializer(serializers.Serializer):
+    execution_id = serializers.UUIDField()
+    workflow_id = serializers.IntegerField()
+    workflow_name = serializers.CharField()
+    step_id = serializers.CharField()
+    message = serializers.CharField(allow_blank=True)
+    fields = serializers.JSONField()
+    waiting_since = serializers.DateTimeField(allow_null=True)
+
+
 class LogLineSerializer(serializers.ModelSerializer):
     class Meta:
         model = LogLine

@@ -26,7 +26,7 @@ from apps.api.views.common import UUID_PATTERN, error_responses, valid
 from apps.common.exceptions import ApplicationError
 from apps.executions import services
 from apps.executions.models import Execution, LogLine, StepAttempt, StepRun
-from apps.executions.services import insights
+from apps.executions.services import approvals, insights
 from apps.workflows.models import Workflow
 
 _CONTROL = {200: s.ExecutionSerializer, **error_responses(404, 409)}
@@ -166,6 +166,44 @@ class StepViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         services.step_skip(execution=step.execution, step_id=step.step_id,
                            output=body.get("output"))
         return Response(s.StepDetailSerializer(self.get_object()).data)
+
+    @extend_schema(summary="Approve a waiting approval step (data checked against its fields)",
+                   request=s.ApproveSerializer,
+                   responses={200: s.StepDetailSerializer, **error_responses(400, 404, 409)})
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, execution_pk: Any = None,
+                step_id: str | None = None) -> Response:
+        step = self.get_object()
+        body = valid(s.ApproveSerializer, request.data)
+        approvals.step_approve(execution=step.execution, step_id=step.step_id,
+                               user=request.user, data=body.get("data"))
+        return Response(s.StepDetailSerializer(self.get_object()).data)
+
+    @extend_schema(summary="Reject a waiting approval step (it fails with approval_rejected)",
+                   request=s.RejectSerializer,
+                   responses={200: s.StepDetailSerializer, **error_responses(400, 404, 409)})
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, execution_pk: Any = None,
+               step_id: str | None = None) -> Response:
+        step = self.get_object()
+        body = valid(s.RejectSerializer, request.data)
+        approvals.step_reject(execution=step.execution, step_id=step.step_id,
+                              user=request.user, reason=body.get("reason", ""))
+        return Response(s.StepDetailSerializer(self.get_object()).data)
+
+
+class ApprovalListView(APIView):
+    """What waits on you: approval steps of your executions, oldest first."""
+
+    @extend_schema(summary="Pending approvals", responses={200: s.ApprovalSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        rows = [{"execution_id": step.execution_id, "workflow_id": step.execution.workflow_id,
+                 "workflow_name": step.execution.workflow.name, "step_id": step.step_id,
+                 "message": (step.inputs or {}).get("message", ""),
+                 "fields": (step.inputs or {}).get("fields") or {},
+                 "waiting_since": step.started_at}
+                for step in approvals.approvals_pending(owner=request.user)[:500]]
+        return Response(s.ApprovalSerializer(rows, many=True).data)
 
 
 _FORMAT = OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "text", "jsonl"],

@@ -16,7 +16,7 @@ from django.utils import timezone
 from apps.executions import events
 from apps.executions.engine import transitions
 from apps.executions.engine.artifacts import artifact_for
-from apps.executions.engine.lease import DEFERRED, close_attempt
+from apps.executions.engine.lease import DEFERRED, HELD, close_attempt
 from apps.executions.engine.scope import build_scope
 from apps.executions.models import TERMINAL_EXECUTION, Execution, StepRun
 from compiler import expressions
@@ -76,7 +76,7 @@ def _cancel_left_over(execution: Execution, now: Any) -> None:
     (A step running on a worker is stopped by its runner within a heartbeat.)"""
     StepRun.objects.filter(execution=execution, status__in=_CANCEL_FROM).update(
         status=S.CANCELLED, finished_at=now)
-    for step in StepRun.objects.filter(execution=execution, status=S.RUNNING,
+    for step in StepRun.objects.filter(execution=execution, status__in=HELD,
                                        lease_owner=DEFERRED):
         close_attempt(step, S.CANCELLED, error={"type": "cancelled",
                                                 "message": "the execution was stopped"})

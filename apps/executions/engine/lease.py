@@ -29,6 +29,7 @@ E = Execution.Status
 # The lease owner of a step that waits without a worker: the sweeper never takes it for
 # lost, and wakes it when its wake_at comes (worker/steps/ says what waking means per type).
 DEFERRED = "deferred"
+HELD = (S.RUNNING, S.WAITING)  # the statuses of a step whose lease somebody holds
 CLAIM_FIELDS = ["status", "attempts", "lease_token", "lease_owner", "heartbeat_at", "wake_at",
                  "started_at"]  # not the JSON columns: unchanged
 
@@ -134,10 +135,10 @@ def lock_step(step_pk: int, execution_id: Any = None) -> tuple[Execution | None,
 
 def locked_owned(step_pk: int, token: str,
                  execution_id: Any = None) -> tuple[Execution | None, StepRun | None]:
-    """The locked rows if `token` still holds the lease on a running step, else (None, None):
-    the lease moved on, and a late or duplicate attempt commits nothing."""
+    """The locked rows if `token` still holds the lease on a running (or waiting) step, else
+    (None, None): the lease moved on, and a late or duplicate attempt commits nothing."""
     execution, step = lock_step(step_pk, execution_id)
-    if step is None or step.lease_token != token or step.status != S.RUNNING:
+    if step is None or step.lease_token != token or step.status not in HELD:
         return None, None
     return execution, step
 
@@ -189,6 +190,23 @@ def close_attempt(step: StepRun, status: str, *, error: dict[str, Any] | None,
 def deferred_step(step_pk: int) -> tuple[Execution | None, StepRun | None]:
     """The locked rows of a step that waits without a worker, or (None, None)."""
     execution, step = lock_step(step_pk)
-    if step is None or step.status != S.RUNNING or step.lease_owner != DEFERRED:
+    if step is None or step.status not in HELD or step.lease_owner != DEFERRED:
         return None, None
     return execution, step
+
+
+@transaction.atomic
+@events.together()
+def step_wait(*, step_pk: int, token: str, wake_at: datetime | None, message: str,
+              fields: dict[str, Any]) -> bool:
+    """The step waits for a person's decision (an approval): `waiting`, no worker held, its
+    lease with DEFERRED; woken at `wake_at` (its timeout), if any."""
+    execution, step = locked_owned(step_pk, token)
+    if step is None or execution is None:
+        return False
+    transitions.move(step, S.WAITING)
+    step.lease_owner = DEFERRED
+    step.wake_at = wake_at
+    step.save(update_fields=["status", "lease_owner", "wake_at"])
+    events.step_waiting(execution.pk, step.step_id, message=message, fields=fields)
+    return True

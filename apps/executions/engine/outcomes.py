@@ -23,7 +23,8 @@ from apps.runtime.selectors import runtime_config_get
 
 S = StepRun.Status
 E = Execution.Status
-NOT_RETRIED = {"input_validation", "expression_error", "cancelled", "output_error"}
+NOT_RETRIED = {"input_validation", "expression_error", "cancelled", "output_error",
+               "approval_rejected"}
 _SUCCESS_FIELDS = ("output", "output_truncated", "status", "error", "finished_at",
                    "duration_ms", "metrics", "debug")
 

@@ -35,7 +35,9 @@ STEP: dict[str, frozenset[str]] = {
     S.QUEUED: frozenset({S.RUNNING, S.SKIPPED, S.CANCELLED}),
     S.RETRYING: frozenset({S.RUNNING, S.CANCELLED}),
     # QUEUED again: its worker was lost (at least once: it runs again elsewhere).
-    S.RUNNING: frozenset({S.SUCCEEDED, S.FAILED, S.RETRYING, S.CANCELLED, S.QUEUED}),
+    S.RUNNING: frozenset({S.SUCCEEDED, S.FAILED, S.RETRYING, S.CANCELLED, S.QUEUED,
+                          S.WAITING}),
+    S.WAITING: frozenset({S.SUCCEEDED, S.FAILED, S.CANCELLED}),  # approved, rejected, stopped
     S.FAILED: frozenset({S.PENDING, S.SKIPPED}),  # retried, or skipped with a substitute
     S.CANCELLED: frozenset({S.PENDING, S.SKIPPED}),  # re-opened when the execution continues
     S.SKIPPED: frozenset(),

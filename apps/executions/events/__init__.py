@@ -18,6 +18,7 @@ from apps.executions.events.catalogue import (
     step_retrying,
     step_skipped,
     step_started,
+    step_waiting,
 )
 from apps.executions.events.store import event_payload, together
 
@@ -39,5 +40,6 @@ __all__ = [
     "step_retrying",
     "step_skipped",
     "step_started",
+    "step_waiting",
     "together",
 ]

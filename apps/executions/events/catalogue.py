@@ -62,6 +62,8 @@ CATALOGUE: dict[str, EventType] = {t.name: t for t in [
               ("error", "attempt", "continues"), duration=True),
     EventType("step_skipped", "its branch was not taken, or a user skipped it",
               ("reason",), ("output",)),
+    EventType("step_waiting", "an approval step waits for a person's decision",
+              ("message", "fields")),
     EventType("step_cancelled", "the execution was stopped while the step ran or waited",
               ("reason", "attempt")),
     EventType("logs", "a batch of its log lines is stored",
@@ -150,6 +152,12 @@ def step_skipped(execution_id: Any, step_id: str, *, reason: str,
                  output: Any = _ABSENT) -> ExecutionEvent:
     return _record("step_skipped", execution_id, step_id,
                    data={"reason": reason, "output": output})
+
+
+def step_waiting(execution_id: Any, step_id: str, *, message: str,
+                 fields: dict[str, Any]) -> ExecutionEvent:
+    return _record("step_waiting", execution_id, step_id,
+                   data={"message": message, "fields": fields})
 
 
 def step_cancelled(execution_id: Any, step_id: str, *, reason: str,

@@ -54,7 +54,7 @@ def sweep() -> dict[str, int]:
         StepRun.objects.filter(pk=step.pk, status=S.RETRYING).update(
             wake_at=now + timedelta(seconds=settings.REQUEUE_AFTER_S))
         report["woken"] += 1
-    due = list(StepRun.objects.filter(status=S.RUNNING, lease_owner=lease.DEFERRED,
+    due = list(StepRun.objects.filter(status__in=lease.HELD, lease_owner=lease.DEFERRED,
                                       wake_at__lte=now).values_list("pk", flat=True)[:BATCH])
     for step_pk in due:  # the wake decides (and pushes wake_at on when it waits on)
         dispatch.enqueue_wake(step_pk)

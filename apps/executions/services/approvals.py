@@ -1,0 +1,77 @@
+"""Approvals: a person decides on a step that waits (an `approval` step). Approving checks
+the data against the step's `fields` and succeeds it with {approved, by, at, data};
+rejecting fails it with `approval_rejected` (so on_error "continue" works as for any step)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from jsonschema import Draft202012Validator
+
+from apps.common.exceptions import ApplicationError, Conflict, NotFound
+from apps.executions.engine import lease, outcomes
+from apps.executions.models import Execution, StepRun
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+S = StepRun.Status
+
+
+def approvals_pending(*, owner: AbstractBaseUser) -> QuerySet[StepRun]:
+    """What waits on this user, oldest first."""
+    return (StepRun.objects.filter(execution__owner=owner, status=S.WAITING)
+            .select_related("execution", "execution__workflow").order_by("started_at", "id"))
+
+
+def _waiting(execution: Execution, step_id: str) -> StepRun:
+    step = StepRun.objects.filter(execution=execution, step_id=step_id).first()
+    if step is None:
+        raise NotFound(f"No step {step_id!r} in this execution.")
+    _, locked = lease.lock_step(step.pk, execution.pk)
+    if locked is None or locked.status != S.WAITING:
+        raise Conflict(f"Step {step_id!r} is not waiting for a decision (it is "
+                       f"{locked.status if locked else 'gone'}).", code="not_waiting")
+    return locked
+
+
+def _check_data(fields: dict[str, Any], data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise ApplicationError("The approval data must be an object.", code="input_validation",
+                               fields={"data": "Expected an object."})
+    problems = {(".".join(str(p) for p in e.absolute_path) or "data"): e.message
+                for e in Draft202012Validator(fields or {}).iter_errors(data)}
+    if problems:
+        raise ApplicationError("The approval data does not match the form.",
+                               code="input_validation",
+                               fields={f"data.{k}" if k != "data" else k: v
+                                       for k, v in problems.items()},
+                               suggestion="Fill in the fields listed and approve again.")
+    return data
+
+
+@transaction.atomic
+def step_approve(*, execution: Execution, step_id: str, user: AbstractBaseUser,
+                 data: Any = None) -> StepRun:
+    step = _waiting(execution, step_id)
+    data = _check_data((step.inputs or {}).get("fields") or {}, {} if data is None else data)
+    output = {"approved": True, "by": user.get_username(), "at": timezone.now().isoformat(),
+              "data": data}
+    outcomes.step_succeed(step_pk=step.pk, token=step.lease_token, output=output, metrics={})
+    step.refresh_from_db()
+    return step
+
+
+@transaction.atomic
+def step_reject(*, execution: Execution, step_id: str, user: AbstractBaseUser,
+                reason: str = "") -> StepRun:
+    step = _waiting(execution, step_id)
+    who = user.get_username()
+    outcomes.step_fail(step_pk=step.pk, token=step.lease_token, error={
+        "type": "approval_rejected", "by": who, "reason": reason,
+        "message": f"rejected by {who}" + (f": {reason}" if reason else "")})
+    step.refresh_from_db()
+    return step
