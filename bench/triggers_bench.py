@@ -90,7 +90,7 @@ def main() -> None:
         one_rate, sent = asyncio.run(deliveries(f"{base}/hooks/{hook.pk}/", auth, 200, 1,
                                                 {"n": 1}))
         time.sleep(3)
-        started = first_step_started([pk for _, pk in sent])
+        started = {str(pk): at for pk, at in first_step_started([pk for _, pk in sent]).items()}
         to_step = [(started[pk].timestamp() - at) * 1000 for at, pk in sent if started.get(pk)]
         hook_rate, _ = asyncio.run(deliveries(f"{base}/hooks/{hook.pk}/", auth,
                                               args.deliveries, 8, {"n": 2}))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from compiler import references, structure
+from compiler import expressions, references, structure
 from compiler.context import CompileContext
 from compiler.ir import Checked, Step
 from compiler.result import error, warning
@@ -70,12 +70,38 @@ def check_definition(definition: Any, ctx: CompileContext) -> Checked:
         _check_step(step, scan)
     if "output" in definition:
         references.check_value_expressions(definition["output"], None, "output", scan)
+    _check_concurrency(definition, scan)
     for name in sorted(set(props) - scan.used_inputs):
         out.issues.append(warning("unused_input", f"input {name!r} is declared but no step "
                                   "uses it", field=f"input_schema.properties.{name}",
                                   suggestion=f"Reference it as {{{{ inputs.{name} }}}} or "
                                   "remove it from input_schema."))
     return out
+
+
+def _check_concurrency(definition: dict[str, Any], scan: references.Scan) -> None:
+    """The key is computed when an execution starts, before any step ran: only `inputs`."""
+    concurrency = definition.get("concurrency")
+    key = concurrency.get("key") if isinstance(concurrency, dict) else None
+    if not isinstance(key, str):
+        return
+    if not expressions.contains_expression(key):
+        scan.out.issues.append(warning(
+            "constant_concurrency_key", "the concurrency key is the same for every execution",
+            field="concurrency.key", suggestion="Use an expression over inputs, e.g. "
+            "{{ inputs.customer_id }}, or leave the key out for one limit for all runs."))
+        return
+    try:
+        roots = {ref.path[0] for ref in expressions.analyse(key).references}
+    except expressions.ExpressionError:
+        roots = set()
+    if roots - {"inputs"}:
+        scan.out.issues.append(error(
+            "syntax_error", f"the concurrency key reads {', '.join(sorted(roots - {'inputs'}))}"
+            ", but only inputs exist when an execution starts", field="concurrency.key",
+            suggestion="Build the key from inputs, e.g. {{ inputs.customer_id }}."))
+        return
+    references.check_value_expressions(key, None, "concurrency.key", scan)
 
 
 def _input_properties(definition: dict[str, Any]) -> dict[str, Any]:

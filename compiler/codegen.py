@@ -123,6 +123,8 @@ def generate(definition: dict[str, Any], checked: Checked) -> tuple[str, list[di
         "]",
         f"ORDER = {checked.topo!r}",
         f"OUTPUT = {canonical(definition.get('output'))!r}",
+        *([f"CONCURRENCY = {canonical(definition['concurrency'])!r}"]
+          if isinstance(definition.get("concurrency"), dict) else []),
         "",
         "",
     )

@@ -57,6 +57,10 @@ class Execution(models.Model):
     output = models.JSONField(null=True, blank=True)
     error = models.JSONField(null=True, blank=True)
     idempotency_key = models.CharField(max_length=200, blank=True, default="")
+    # The workflow's concurrency key for this run (its `concurrency.key` rendered over the
+    # inputs at start), and why it waits while queued ("2 of 2 running for …").
+    concurrency_key = models.CharField(max_length=200, blank=True, default="")
+    waiting_reason = models.CharField(max_length=300, blank=True, default="")
     # What started it, beyond the trigger: {"schedule": {id, name, fire_time}} or
     # {"hook": {id}} (metadata.schedule / metadata.hook of the ExecutionContext).
     source = models.JSONField(default=dict, blank=True)

@@ -109,7 +109,7 @@ class ExecutionListSerializer(serializers.ModelSerializer):
         model = Execution
         fields = ["execution_id", "workflow_id", "workflow_name", "user", "status", "trigger",
                   "inputs", "current_step", "created_at", "started_at", "finished_at",
-                  "duration_ms", "error"]
+                  "duration_ms", "error", "waiting_reason"]
         read_only_fields = fields
 
 

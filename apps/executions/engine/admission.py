@@ -1,10 +1,19 @@
 """Admission: when an execution may start. The owner's settings cap how many top-level
-executions run at once; the rest wait `queued`, oldest first, and are admitted as slots
-free (a finish sends the admit message: finishing.py). A child execution runs inside its
-parent's slot and is never queued behind it."""
+executions run at once, and a workflow's `concurrency` (`limit`, per value of `key` when
+given) how many of its own; the rest wait `queued`, oldest first, each with the reason, and
+are admitted as slots free (a finish sends the admit message: finishing.py). A child
+execution runs inside its parent's slot and is never queued behind it.
+
+The owner's row lock, taken by every start and every admission, is the mutex that keeps
+both limits: a workflow belongs to one owner."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
+import types
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -13,26 +22,89 @@ from django.utils import timezone
 
 from apps.executions import events
 from apps.executions.engine import frontier, transitions
+from apps.executions.engine.artifacts import artifact_for
 from apps.executions.models import Execution, StepRun
 from apps.runtime.selectors import runtime_config_get
+from compiler import expressions
 
 E = Execution.Status
+ADMIT_PAGE = 200
 
 
-def slot_free(owner_id: int, *, cap: int, child: bool) -> bool:
-    """Whether a new execution may start at once: a child always runs inside its parent's
-    slot; a top-level one when nothing of the owner's waits and the cap is not reached. The
-    owner's row lock (taken here, held until commit) is the mutex admit() also takes."""
+KEY_CHARS = 200
+_LIVE = (E.RUNNING, E.PAUSED)
+
+
+def _limit(module: types.ModuleType) -> dict[str, Any] | None:
+    found = getattr(module, "CONCURRENCY", None)
+    return found if isinstance(found, dict) else None
+
+
+def concurrency_key(module: types.ModuleType, inputs: dict[str, Any],
+                    secrets: Iterable[Any] = ()) -> str:
+    """The run's key, rendered from the inputs ("" without a keyed limit). A key built from a
+    secret input is stored as its hash: it still groups runs, and shows nothing."""
+    limit = _limit(module)
+    if not limit or not limit.get("key"):
+        return ""
+    try:
+        value = expressions.render(limit["key"], {"inputs": inputs})
+    except expressions.ExpressionError:
+        value = None
+    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
+    if any(isinstance(s, str) and s and s in text for s in secrets):
+        return "sha256:" + hashlib.sha256(text.encode()).hexdigest()[:32]
+    return text[:KEY_CHARS]
+
+
+def _key_label(limit: dict[str, Any], key: str) -> str:
+    """"customer_id=42" for a key {{ inputs.customer_id }}, else the expression and value."""
+    match = re.fullmatch(r"\{\{\s*inputs\.(\w+)\s*\}\}", limit.get("key") or "")
+    name = match.group(1) if match else (limit.get("key") or "").strip("{} ")
+    return f"{name}={key}"
+
+
+def _workflow_running(execution: Execution) -> int:
+    query = Execution.objects.filter(workflow_id=execution.workflow_id, status__in=_LIVE,
+                                     parent__isnull=True)
+    if execution.concurrency_key:
+        query = query.filter(concurrency_key=execution.concurrency_key)
+    return query.count()
+
+
+def _workflow_full(execution: Execution, limit: dict[str, Any], running: int) -> str | None:
+    if running < int(limit["limit"]):
+        return None
+    where = f" for {_key_label(limit, execution.concurrency_key)}" if limit.get("key") else ""
+    return f"{running} of {limit['limit']} running{where} (the workflow's concurrency limit)"
+
+
+def why_wait(execution: Execution, module: types.ModuleType, *, cap: int,
+             child: bool) -> str | None:
+    """None when a new execution may start at once, else why it waits: a child always runs
+    inside its parent's slot; a top-level one when nothing of the owner's waits, the owner's
+    cap is not reached, and neither is its workflow's limit. Takes the owner's row lock
+    (held until commit), the mutex admit() also takes."""
     if child:
-        return True
-    get_user_model().objects.select_for_update().filter(pk=owner_id).order_by().first()
-    waiting = Execution.objects.filter(owner_id=owner_id, status=E.QUEUED,
+        return None
+    get_user_model().objects.select_for_update().filter(pk=execution.owner_id).order_by().first()
+    waiting = Execution.objects.filter(owner_id=execution.owner_id, status=E.QUEUED,
                                        parent__isnull=True)
-    return not waiting.exists() and _active(owner_id) < cap
+    if waiting.exists():
+        return "earlier executions are waiting for a slot"
+    active = _active(execution.owner_id)
+    if active >= cap:
+        return _owner_full(active, cap)
+    limit = _limit(module)
+    return _workflow_full(execution, limit, _workflow_running(execution)) if limit else None
+
+
+def _owner_full(active: int, cap: int) -> str:
+    return f"{active} of {cap} of your executions running (max_concurrent_executions)"
 
 
 def _active(owner_id: int) -> int:
-    return Execution.objects.filter(owner_id=owner_id, status__in=[E.RUNNING, E.PAUSED],
+    return Execution.objects.filter(owner_id=owner_id, status__in=_LIVE,
                                     parent__isnull=True).count()
 
 
@@ -71,11 +143,51 @@ def admit(*, owner_id: int) -> list[str]:
         # executions at once stays linear.
         queued = Execution.objects.select_for_update().filter(
             owner_id=owner_id, status=E.QUEUED).order_by("created_at", "id")
-        admitted = [*queued.filter(parent__isnull=False),
-                    *queued.filter(parent__isnull=True)[:max(0, cap - active)]]
+        admitted = list(queued.filter(parent__isnull=False))
+        admitted += _admissible(owner_id, max(0, cap - active))
         for execution in sorted(admitted, key=lambda e: (e.created_at, str(e.pk))):
             mark_started(execution)
-            execution.save(update_fields=["status", "started_at"])
+            execution.waiting_reason = ""
+            execution.save(update_fields=["status", "started_at", "waiting_reason"])
             begin(execution, config)
             started.append(str(execution.pk))
     return started
+
+
+def _admissible(owner_id: int, free: int) -> list[Execution]:
+    """The oldest queued top-level executions that fit: at most `free` of them, skipping any
+    whose workflow (or key) is at its limit; the skipped ones get their reason. Rows are read
+    in pages, so a long queue costs only the pages up to the last one admitted."""
+    chosen: list[Execution] = []
+    running: dict[tuple[int, str], int] = {}
+    reasons: dict[str, list[Any]] = {}
+    queued = Execution.objects.filter(owner_id=owner_id, status=E.QUEUED,
+                                      parent__isnull=True).order_by("created_at", "id")
+    offset = 0  # the owner's lock (held by the caller) keeps the queue still meanwhile
+    while len(chosen) < free:
+        # First as many rows as there are free slots (no limits: done, as cheap as it gets),
+        # then pages past the ones that had to wait.
+        size = free if offset == 0 else ADMIT_PAGE
+        page = list(queued.select_for_update()[offset:offset + size])
+        for execution in page:
+            limit = _limit(artifact_for(execution))
+            if limit is None:
+                chosen.append(execution)
+            else:
+                group = (execution.workflow_id, execution.concurrency_key)
+                if group not in running:
+                    running[group] = _workflow_running(execution)
+                reason = _workflow_full(execution, limit, running[group])
+                if reason is None:
+                    running[group] += 1
+                    chosen.append(execution)
+                elif execution.waiting_reason != reason:
+                    reasons.setdefault(reason, []).append(execution.pk)
+            if len(chosen) >= free:
+                break
+        if len(page) < size:
+            break
+        offset += size
+    for reason, pks in reasons.items():
+        Execution.objects.filter(pk__in=pks, status=E.QUEUED).update(waiting_reason=reason)
+    return chosen

@@ -104,14 +104,18 @@ def execution_start(*, workflow: Workflow, owner: AbstractBaseUser | None = None
         source=source or {},
         code_sha256=compilation.code_sha256,
         encrypted_secret_inputs=encrypt_json(secrets) if secrets else "",
+        concurrency_key=admission.concurrency_key(module, values, secrets.values()),
     )
     # With a free slot and nobody waiting, start in this same transaction (the common case:
     # one transaction instead of two); otherwise it waits as `queued` for admit().
     config = runtime_config_get(owner=owner_id)
-    now_running = admission.slot_free(owner_id, cap=config["max_concurrent_executions"],
-                                      child=parent is not None)
-    if now_running:
+    reason = admission.why_wait(execution, module, cap=config["max_concurrent_executions"],
+                                child=parent is not None)
+    if reason is None:
         admission.mark_started(execution)
+    else:
+        execution.waiting_reason = reason
+    now_running = reason is None
     execution.save(force_insert=True)
     steps = StepRun.objects.bulk_create([
         StepRun(execution=execution, step_id=step_id, step_type=module.STEPS[step_id]["type"])
