@@ -6,15 +6,21 @@ import os
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+django_asgi_app = get_asgi_application()
+
+from django.conf import settings  # noqa: E402
+
 # Under ASGI every request runs its sync code in a thread of its own (asgiref's
 # ThreadSensitiveContext), so a persistent connection would be one more open connection per
 # request thread until PostgreSQL refuses new clients (found by bench/triggers_bench.py),
-# and a fresh connection per request costs milliseconds. The web process borrows from a
-# bounded pool instead (PostgreSQL; SQLite opens its file per request); workers keep their
-# own connection (they run steps one after another in one thread).
-os.environ.setdefault("DB_CONN_MAX_AGE", "0")
-os.environ.setdefault("DB_POOL_SIZE", "20")
-django_asgi_app = get_asgi_application()
+# and a fresh connection per request costs milliseconds. This process borrows from a bounded
+# pool instead (PostgreSQL; SQLite opens its file per request). Set here, for this process
+# only, before its first connection: workers keep their own connection (one thread each).
+_database = settings.DATABASES["default"]
+_database["CONN_MAX_AGE"] = 0
+if _database["ENGINE"] == "django.db.backends.postgresql" and settings.WEB_DB_POOL_SIZE:
+    _database.setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1, "max_size": settings.WEB_DB_POOL_SIZE, "timeout": 10}
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

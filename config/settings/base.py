@@ -87,14 +87,9 @@ TEMPLATES = [
 DATABASES = {"default": read_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = read_int("DB_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# A PostgreSQL connection pool (psycopg_pool) shared by a process's threads: the web process
-# (config/asgi.py) runs every request in a thread of its own, and borrows a connection for it
-# instead of opening one. Django requires CONN_MAX_AGE 0 with a pool.
-DB_POOL_SIZE = read_int("DB_POOL_SIZE", 0)
-if DB_POOL_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": 1, "max_size": DB_POOL_SIZE, "timeout": 10}
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+# The web process (config/asgi.py) borrows PostgreSQL connections from a pool of this size
+# (psycopg_pool) instead of keeping one per request thread; workers keep their own.
+WEB_DB_POOL_SIZE = read_int("WEB_DB_POOL_SIZE", 20)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web server and the worker share one SQLite file.
     DATABASES["default"]["OPTIONS"] = {

@@ -31,6 +31,8 @@ EXPECTED = {
         (S.RETRYING, S.RUNNING), (S.RETRYING, S.CANCELLED),
         (S.RUNNING, S.SUCCEEDED), (S.RUNNING, S.FAILED), (S.RUNNING, S.RETRYING),
         (S.RUNNING, S.CANCELLED), (S.RUNNING, S.QUEUED),  # worker lost: runs again
+        (S.RUNNING, S.WAITING),  # an approval: waits for a person
+        (S.WAITING, S.SUCCEEDED), (S.WAITING, S.FAILED), (S.WAITING, S.CANCELLED),
         (S.FAILED, S.PENDING), (S.FAILED, S.SKIPPED),
         (S.CANCELLED, S.PENDING), (S.CANCELLED, S.SKIPPED),
     },
