@@ -4,12 +4,13 @@ reason) and the count in the navigation."""
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -43,7 +44,11 @@ def approvals_page(request: HttpRequest) -> HttpResponse:
 
 
 def _decide(request: HttpRequest) -> None:
-    execution = get_object_or_404(Execution, owner=request.user, pk=request.POST.get("execution"))
+    try:
+        execution_id = uuid.UUID(request.POST.get("execution", ""))
+    except ValueError:
+        raise Http404("No such execution.") from None
+    execution = get_object_or_404(Execution, owner=request.user, pk=execution_id)
     step_id = request.POST.get("step", "")
     try:
         if request.POST.get("decision") == "approve":

@@ -53,3 +53,10 @@ def test_rejecting_records_the_reason(client, user, other_user):
                                 "decision": "reject", "reason": "freeze week"})
     step = StepRun.objects.get(execution=execution, step_id="ask")
     assert step.status == "failed" and step.error["reason"] == "freeze week"
+
+
+def test_a_malformed_execution_id_is_a_404_not_a_500(client, user):
+    client.force_login(user)
+    for value in ("nope", "", "1' OR 1=1"):
+        assert client.post("/approvals/", {"execution": value, "step": "ask",
+                                           "decision": "approve"}).status_code == 404
