@@ -35,12 +35,10 @@ def triggers_context(request: HttpRequest, workflow: Workflow,
                      "next_runs": schedules.next_runs(schedule),
                      "last": schedule.fires.order_by("-fire_time").first()})
     hook = Hook.objects.filter(workflow=workflow).first()
-    url = request.build_absolute_uri(f"/hooks/{hook.pk}/") if hook else ""
-    secret = new_secret or "<secret>"
+    url = request.build_absolute_uri(hooks.delivery_path(hook)) if hook else ""
     return {"schedule_rows": rows, "hook": hook, "hook_url": url, "zones": ZONES,
             "new_secret": new_secret, "hook_max_bytes": settings.HOOK_MAX_BODY_BYTES,
-            "curl": (f"curl -X POST {url} -H 'Authorization: Bearer {secret}' -H "
-                     "'Content-Type: application/json' -d '{}'") if hook else ""}
+            "curl": hooks.curl_line(url, new_secret or "<secret>") if hook else ""}
 
 
 def _back(workflow: Workflow) -> HttpResponse:

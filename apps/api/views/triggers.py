@@ -95,12 +95,7 @@ class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
 
 def hook_url(request: Any, hook: Hook) -> str:
-    return request.build_absolute_uri(f"/hooks/{hook.pk}/")
-
-
-def curl_example(url: str, secret: str) -> str:
-    return (f"curl -X POST {url} -H 'Authorization: Bearer {secret}' "
-            "-H 'Content-Type: application/json' -d '{}'")
+    return request.build_absolute_uri(hooks.delivery_path(hook))
 
 
 def _webhook(request: Any, hook: Hook | None) -> dict[str, Any]:
@@ -124,7 +119,7 @@ class WebhookView(APIView):
     def post(self, request: Request, workflow_pk: Any) -> Response:
         hook, secret = hooks.hook_rotate(workflow=_workflow(request, workflow_pk))
         body = {**_webhook(request, hook), "secret": secret,
-                "curl": curl_example(hook_url(request, hook), secret)}
+                "curl": hooks.curl_line(hook_url(request, hook), secret)}
         return Response(s.WebhookCreatedSerializer(body).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="Disable the webhook (its URL answers 404)",

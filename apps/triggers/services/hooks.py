@@ -37,6 +37,17 @@ class TooManyAttempts(ApplicationError):
     code = "throttled"
 
 
+def delivery_path(hook: Hook) -> str:
+    """Where a sender POSTs (the caller makes it absolute for its host)."""
+    return f"/hooks/{hook.pk}/"
+
+
+def curl_line(url: str, secret: str) -> str:
+    """A delivery a person can paste into a terminal."""
+    return (f"curl -X POST {url} -H 'Authorization: Bearer {secret}' "
+            "-H 'Content-Type: application/json' -d '{}'")
+
+
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
