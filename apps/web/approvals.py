@@ -35,9 +35,8 @@ def approvals_page(request: HttpRequest) -> HttpResponse:
         return redirect("web:approvals")
     rows = []
     for step in approvals.approvals_pending(owner=request.user)[:200]:
-        asked = step.inputs or {}
-        fields = asked.get("fields") or {}
-        rows.append({"step": step, "message": asked.get("message", ""), "fields": fields,
+        message, fields = approvals.approval_request(step)
+        rows.append({"step": step, "message": message, "fields": fields,
                      "example": json.dumps(dict.fromkeys(fields.get("properties") or {}, ""))})
     return render(request, "web/approvals.html", {"flower_url": settings.FLOWER_URL,
                                                   "rows": rows})

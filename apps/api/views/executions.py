@@ -197,12 +197,13 @@ class ApprovalListView(APIView):
 
     @extend_schema(summary="Pending approvals", responses={200: s.ApprovalSerializer(many=True)})
     def get(self, request: Request) -> Response:
-        rows = [{"execution_id": step.execution_id, "workflow_id": step.execution.workflow_id,
-                 "workflow_name": step.execution.workflow.name, "step_id": step.step_id,
-                 "message": (step.inputs or {}).get("message", ""),
-                 "fields": (step.inputs or {}).get("fields") or {},
-                 "waiting_since": step.started_at}
-                for step in approvals.approvals_pending(owner=request.user)[:500]]
+        rows = []
+        for step in approvals.approvals_pending(owner=request.user)[:500]:
+            message, fields = approvals.approval_request(step)
+            rows.append({"execution_id": step.execution_id,
+                         "workflow_id": step.execution.workflow_id,
+                         "workflow_name": step.execution.workflow.name, "step_id": step.step_id,
+                         "message": message, "fields": fields, "waiting_since": step.started_at})
         return Response(s.ApprovalSerializer(rows, many=True).data)
 
 

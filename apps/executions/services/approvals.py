@@ -21,6 +21,13 @@ if TYPE_CHECKING:
 S = StepRun.Status
 
 
+def approval_request(step: StepRun) -> tuple[str, dict[str, Any]]:
+    """What a waiting approval asks: its message and the JSON Schema of its form (recorded
+    as the step's inputs when it began to wait)."""
+    asked = step.inputs or {}
+    return str(asked.get("message") or ""), asked.get("fields") or {}
+
+
 def approvals_pending(*, owner: AbstractBaseUser) -> QuerySet[StepRun]:
     """What waits on this user, oldest first."""
     return (StepRun.objects.filter(execution__owner=owner, status=S.WAITING)
@@ -57,7 +64,7 @@ def _check_data(fields: dict[str, Any], data: Any) -> dict[str, Any]:
 def step_approve(*, execution: Execution, step_id: str, user: AbstractBaseUser,
                  data: Any = None) -> StepRun:
     step = _waiting(execution, step_id)
-    data = _check_data((step.inputs or {}).get("fields") or {}, {} if data is None else data)
+    data = _check_data(approval_request(step)[1], {} if data is None else data)
     output = {"approved": True, "by": user.get_username(), "at": timezone.now().isoformat(),
               "data": data}
     outcomes.step_succeed(step_pk=step.pk, token=step.lease_token, output=output, metrics={})
