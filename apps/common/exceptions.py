@@ -46,3 +46,15 @@ class NotFound(ApplicationError):
 class Conflict(ApplicationError):
     status = 409
     code = "conflict"
+
+
+class Unauthenticated(ApplicationError):
+    status = 401
+    code = "not_authenticated"
+
+
+class TooManyRequests(ApplicationError):
+    """Throttled: `extra["retry_after"]` says when to try again (seconds)."""
+
+    status = 429
+    code = "throttled"

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from apps.common import throttle
 from apps.common.crypto import decrypt_json, encrypt_json
-from apps.common.exceptions import ApplicationError, NotFound
+from apps.common.exceptions import ApplicationError, NotFound, TooManyRequests, Unauthenticated
 from apps.common.jsontext import loads_storable
 from apps.executions.models import Execution
 from apps.executions.services.start import execution_start
@@ -25,16 +25,6 @@ SIGNATURE_HEADER = "X-Signature-256"
 HOW_TO_AUTHENTICATE = (f"Send the hook's secret as `Authorization: Bearer <secret>`, or sign "
                        f"the raw body: `{SIGNATURE_HEADER}: sha256=<hex HMAC-SHA256 of the body "
                        f"with the secret as key>`.")
-
-
-class Unauthenticated(ApplicationError):
-    status = 401
-    code = "not_authenticated"
-
-
-class TooManyAttempts(ApplicationError):
-    status = 429
-    code = "throttled"
 
 
 def delivery_path(hook: Hook) -> str:
@@ -108,7 +98,7 @@ def hook_deliver(*, hook_id: Any, body: bytes, headers: Mapping[str, str],
     limit, who = _hook_limit(), f"{address}:{hook.pk}"
     wait = throttle.wait_s(limit, who)
     if wait:
-        raise TooManyAttempts(f"Too many failed deliveries: try again in {wait} s.",
+        raise TooManyRequests(f"Too many failed deliveries: try again in {wait} s.",
                               extra={"retry_after": wait})
     try:
         _authenticate(hook, body, headers)
