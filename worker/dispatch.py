@@ -21,16 +21,25 @@ log = logging.getLogger(__name__)
 
 HARD_LIMIT_GRACE_S = 30  # the runner stops a step at its timeout; Celery's limits are a backstop
 
+# An execution's priority (0 high, 1 normal, 2 low: apps.executions.models.Priority) as the
+# broker's. Redis keeps one list per step of CELERY_BROKER_TRANSPORT_OPTIONS["priority_steps"]
+# and a worker's BRPOP names them lowest number first, so a high-priority step is the next
+# message any free worker takes, however long the low-priority backlog (docs/flow-control.md
+# has the measurement). Control messages (wake, admit) carry none: they count as 0, and cost
+# a worker a few milliseconds.
+BROKER_PRIORITY = {0: 0, 1: 3, 2: 6}
+
 
 def enqueue_step(execution_id: Any, step_id: str, *, timeout_s: float,
                  countdown: float | None = None, step_type: str | None = None,
-                 artifact: str | None = None) -> None:
+                 artifact: str | None = None, priority: int = 1) -> None:
     """`step_type` and `artifact` (the code hash) are hints that let the worker do less;
     the database decides what runs either way."""
     soft = float(timeout_s) + 10
     args = [str(execution_id), step_id] + ([step_type, artifact or ""] if step_type else [])
     _send(names.RUN_STEP, args, f"step {step_id} of {execution_id}",
-          soft_time_limit=soft, time_limit=soft + HARD_LIMIT_GRACE_S, countdown=countdown)
+          soft_time_limit=soft, time_limit=soft + HARD_LIMIT_GRACE_S, countdown=countdown,
+          priority=BROKER_PRIORITY.get(priority, BROKER_PRIORITY[1]))
 
 
 def enqueue_wake(step_pk: int, *, countdown: float | None = None) -> None:

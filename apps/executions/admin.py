@@ -34,9 +34,10 @@ class StepRunInline(admin.TabularInline):
 
 @admin.register(Execution)
 class ExecutionAdmin(ReadOnlyAdmin):
-    list_display = ("id", "workflow", "owner", "status", "trigger", "created_at",
+    list_display = ("id", "workflow", "owner", "status", "trigger", "priority", "created_at",
                     "started_at", "duration_ms")
-    list_filter = ("status", "trigger", "created_at", "started_at", "workflow", "owner")
+    list_filter = ("status", "trigger", "priority", "created_at", "started_at", "workflow",
+                   "owner")
     search_fields = ("id", "workflow__name", "workflow__slug", "owner__username")
     date_hierarchy = "created_at"
     list_select_related = ("workflow", "owner")

@@ -12,6 +12,22 @@ from django.db import models
 from django.db.models import Q
 
 
+class Priority(models.IntegerChoices):
+    """How urgent a run is: admission takes the lowest number first, then start order, and
+    its steps' broker messages overtake those of lower priorities (worker/dispatch.py).
+    The label is the name the API, the forms and the triggers use."""
+
+    HIGH = 0, "high"
+    NORMAL = 1, "normal"
+    LOW = 2, "low"
+
+    @classmethod
+    def named(cls, name: str | None) -> Priority:
+        """"high" → HIGH; None or "" → NORMAL. Callers validate the name first."""
+        return {label: cls(value) for value, label in cls.choices}.get(name or "normal",
+                                                                       cls.NORMAL)
+
+
 class Execution(models.Model):
     """One run of one compiled revision of a workflow (docs/execution.md: ExecutionContext)."""
 
@@ -61,6 +77,8 @@ class Execution(models.Model):
     # inputs at start), and why it waits while queued ("2 of 2 running for …").
     concurrency_key = models.CharField(max_length=200, blank=True, default="")
     waiting_reason = models.CharField(max_length=300, blank=True, default="")
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices,
+                                                default=Priority.NORMAL)
     # What started it, beyond the trigger: {"schedule": {id, name, fire_time}} or
     # {"hook": {id}} (metadata.schedule / metadata.hook of the ExecutionContext).
     source = models.JSONField(default=dict, blank=True)
@@ -81,6 +99,9 @@ class Execution(models.Model):
             models.Index(fields=["owner", "workflow", "-created_at"], name="exec_owner_wf"),
             models.Index(fields=["owner", "-started_at"], name="exec_owner_started"),
             models.Index(fields=["status", "created_at"], name="exec_status_queue"),
+            # Admission's order: an owner's queued runs by priority, then start order.
+            models.Index(fields=["owner", "priority", "created_at"], name="exec_admission",
+                         condition=Q(status="queued")),
         ]
 
     def __str__(self) -> str:

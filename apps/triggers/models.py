@@ -7,6 +7,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from apps.executions.models import Priority
+
 
 class Schedule(models.Model):
     """Starts its workflow at each fire time, with `inputs` (validated when saved).
@@ -30,6 +32,8 @@ class Schedule(models.Model):
     inputs = models.JSONField(default=dict, blank=True)
     enabled = models.BooleanField(default=True)
     catch_up = models.CharField(max_length=8, choices=CatchUp.choices, default=CatchUp.SKIP)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices,
+                                                default=Priority.NORMAL)
     anchor = models.DateTimeField()  # intervals count from here
     next_fire_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -83,6 +87,8 @@ class Hook(models.Model):
     workflow = models.OneToOneField("workflows.Workflow", on_delete=models.CASCADE,
                                     related_name="hook")
     enabled = models.BooleanField(default=True)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices,
+                                                default=Priority.NORMAL)
     secret_sha256 = models.CharField(max_length=64, editable=False)
     encrypted_secret = models.TextField(editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

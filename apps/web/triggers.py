@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from apps.common.exceptions import ApplicationError
+from apps.executions.models import Priority
 from apps.triggers import firetimes
 from apps.triggers.models import Hook, Schedule
 from apps.triggers.services import hooks, schedules
@@ -37,7 +38,8 @@ def triggers_context(request: HttpRequest, workflow: Workflow,
     hook = Hook.objects.filter(workflow=workflow).first()
     url = request.build_absolute_uri(hooks.delivery_path(hook)) if hook else ""
     return {"schedule_rows": rows, "hook": hook, "hook_url": url, "zones": ZONES,
-            "new_secret": new_secret, "hook_max_bytes": settings.HOOK_MAX_BODY_BYTES,
+            "new_secret": new_secret, "priorities": Priority.choices,
+            "hook_max_bytes": settings.HOOK_MAX_BODY_BYTES,
             "curl": hooks.curl_line(url, new_secret or "<secret>") if hook else ""}
 
 
@@ -68,7 +70,8 @@ def schedule_add(request: HttpRequest, pk: int) -> HttpResponse:
             interval_seconds=int(every) if form.get("kind") == "interval" and every.isdigit()
             else None,
             timezone_name=form.get("timezone", "").strip() or "UTC", inputs=inputs,
-            catch_up=form.get("catch_up", "skip"))
+            catch_up=form.get("catch_up", "skip"),
+            priority=Priority.named(form.get("priority")))
     except ApplicationError as error:
         _error(request, error)
     else:
@@ -97,6 +100,11 @@ def webhook_action(request: HttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("action") == "disable":
         hooks.hook_disable(workflow=workflow)
         messages.success(request, "Webhook disabled: its URL now answers 404.")
+        return _back(workflow)
+    if request.POST.get("action") == "priority":
+        priority = Priority.named(request.POST.get("priority"))
+        hooks.hook_set_priority(workflow=workflow, priority=priority)
+        messages.success(request, f"Runs the webhook starts now have {priority.label} priority.")
         return _back(workflow)
     _, secret = hooks.hook_rotate(workflow=workflow)
     # Rendered here, not redirected: the secret is shown this once and stored nowhere.

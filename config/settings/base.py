@@ -180,6 +180,9 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Longer than the longest allowed step, so a running step is never redelivered.
     "visibility_timeout": read_int("BROKER_VISIBILITY_TIMEOUT_S", STEP_TIMEOUT_CEILING_S + 600),
+    # One Redis list per step, taken lowest first: execution priorities map onto 0/3/6
+    # (worker/dispatch.py BROKER_PRIORITY). Kombu's default, spelled out because we rely on it.
+    "priority_steps": [0, 3, 6, 9],
 }
 
 REST_FRAMEWORK = {

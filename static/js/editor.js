@@ -190,15 +190,17 @@
     const { ok, values, files } = collect();
     if (!ok) return;
     const runError = document.getElementById("run-error");
+    const priority = document.getElementById("run-priority").value;
     try {
       let execution;
       if (Object.keys(files).length) {
         const form = new FormData();
         form.append("inputs", JSON.stringify(values));
         for (const [name, file] of Object.entries(files)) form.append(name, file);
+        form.append("priority", priority);
         execution = await api(`workflows/${id}/executions/`, { method: "POST", form });
       } else {
-        execution = await api(`workflows/${id}/executions/`, { method: "POST", body: { inputs: values } });
+        execution = await api(`workflows/${id}/executions/`, { method: "POST", body: { inputs: values, priority } });
       }
       location.href = `/executions/${execution.execution_id}/`;
     } catch (exc) {

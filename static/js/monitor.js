@@ -102,7 +102,7 @@
         failed ? el("p", {}, el("a", { href: `/executions/${id}/steps/${encodeURIComponent(failed)}/` }, `Debug step ${failed} (traceback, retry, skip)`)) : null));
     }
     document.getElementById("inputs").textContent = RE.json(execution.inputs);
-    document.getElementById("meta").textContent = `trigger ${execution.metadata.trigger} · revision ${execution.metadata.version}`
+    document.getElementById("meta").textContent = `trigger ${execution.metadata.trigger} · ${execution.priority} priority · revision ${execution.metadata.version}`
       + ` · started ${execution.started_at || "–"} · took ${ms(execution.duration_ms)}`;
     drawGantt();
   }

@@ -1,11 +1,12 @@
 """Approval steps: a run waits for a person, holding no worker; approve (data checked
 against the form), reject, time out, cancel while waiting; it survives its worker being
-killed and another taking over; compile checks; another user's approval is a 404."""
+and the web process restarting; compile checks; another user's approval is a 404."""
 
 from __future__ import annotations
 
 import uuid
 
+import httpx
 import pytest
 from django.test import override_settings
 
@@ -17,7 +18,7 @@ from config.celery_app import app
 from tests.api.conftest import token_client
 from tests.conftest import load_example, wait_until
 from tests.executions.helpers import event_types, finished, start, steps_by_id
-from tests.workers import WorkerProcess
+from tests.workers import DaphneProcess, WorkerProcess
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 DEPLOY = "deploy-with-approval"
@@ -86,25 +87,35 @@ def test_cancel_while_waiting_cancels_the_step(worker, user):
     assert ask.status == "cancelled" and ask.attempt_rows.get().status == "cancelled"
 
 
-def test_a_waiting_run_survives_its_worker_dying(user, tmp_path, monkeypatch):
-    # given: a worker of its own that takes the run to the approval, then is killed hard
+def test_a_waiting_run_survives_its_worker_and_the_web_process_restarting(user, tmp_path,
+                                                                         monkeypatch):
+    # given: a worker and a web process of their own; the run reaches the approval, then the
+    # worker is killed hard and the web process restarted
     queue = f"approvals-{uuid.uuid4().hex[:8]}"
     send_task = app.send_task
     monkeypatch.setattr(app, "send_task",
                         lambda *args, **options: send_task(*args, **options, queue=queue))
     with override_settings(CELERY_TASK_DEFAULT_QUEUE=queue):
         first = WorkerProcess(tmp_path, name="a1", beat=False).start()
+        web = DaphneProcess(tmp_path).start()
         execution = start(user, load_example(DEPLOY), {"version": "2.0"})
         _waiting(execution)
         first.kill_hard()
-        # when: another worker comes up later, and the person approves
+        web.stop()
+        # when: another worker comes up later, the web process again, and the person
+        # approves through it
         second = WorkerProcess(tmp_path, name="a2", beat=False).start()
+        web.start()
     try:
-        approvals.step_approve(execution=execution, step_id="approve", user=user,
-                               data={"ticket": "CHG-2"})
+        token = f"Token {token_client(user).token}"
+        answer = httpx.post(f"{web.url}/api/v1/executions/{execution.pk}/steps/approve/approve/",
+                            json={"data": {"ticket": "CHG-2"}},
+                            headers={"Authorization": token}, timeout=30)
+        assert answer.status_code == 200, answer.text
         done = finished(execution)
     finally:
         second.stop()
+        web.stop()
     # then
     assert done.status == "succeeded" and done.output["ticket"] == "CHG-2"
 

@@ -45,6 +45,7 @@ from apps.api.serializers.triggers import (
     LastRunSerializer,
     ScheduleSerializer,
     ScheduleWriteSerializer,
+    WebhookChangeSerializer,
     WebhookCreatedSerializer,
     WebhookSerializer,
 )
@@ -97,6 +98,7 @@ __all__ = [
     "TokenCreateSerializer",
     "TokenCreatedSerializer",
     "TokenSerializer",
+    "WebhookChangeSerializer",
     "WebhookCreatedSerializer",
     "WebhookSerializer",
     "WorkflowListSerializer",

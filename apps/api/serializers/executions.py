@@ -8,7 +8,24 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.executions.models import Execution, LogLine, StepAttempt, StepRun
+from apps.executions.models import Execution, LogLine, Priority, StepAttempt, StepRun
+
+PRIORITY_HELP = ("high | normal | low: admission takes higher priority first, then start "
+                 "order, and its steps overtake a backlog of lower-priority ones.")
+
+
+class PriorityField(serializers.ChoiceField):
+    """A priority by name in requests and responses; the services get Priority."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", PRIORITY_HELP)
+        super().__init__(choices=[label for _, label in Priority.choices], **kwargs)
+
+    def to_internal_value(self, data: Any) -> Priority:
+        return Priority.named(super().to_internal_value(data))
+
+    def to_representation(self, value: Any) -> str:
+        return Priority(value).label
 
 
 class MetricsSerializer(serializers.Serializer):
@@ -104,12 +121,13 @@ class ExecutionListSerializer(serializers.ModelSerializer):
     execution_id = serializers.UUIDField(source="id", read_only=True)
     workflow_name = serializers.CharField(source="workflow.name", read_only=True)
     user = serializers.CharField(source="owner.get_username", read_only=True)
+    priority = PriorityField(read_only=True)
 
     class Meta:
         model = Execution
         fields = ["execution_id", "workflow_id", "workflow_name", "user", "status", "trigger",
-                  "inputs", "current_step", "created_at", "started_at", "finished_at",
-                  "duration_ms", "error", "waiting_reason"]
+                  "priority", "inputs", "current_step", "created_at", "started_at",
+                  "finished_at", "duration_ms", "error", "waiting_reason"]
         read_only_fields = fields
 
 
@@ -141,6 +159,8 @@ class ExecutionSerializer(ExecutionListSerializer):
 class RerunSerializer(serializers.Serializer):
     inputs = serializers.JSONField(required=False, help_text="Edited inputs; omit to reuse "
                                    "the same ones (secrets included).")
+    priority = PriorityField(required=False, help_text="Default: the original's. "
+                             + PRIORITY_HELP)
 
 
 class RetrySerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.api.serializers.executions import PriorityField
 from apps.triggers import firetimes
 from apps.triggers.models import Schedule, ScheduleFire
 from apps.triggers.services.schedules import next_runs
@@ -24,6 +25,7 @@ class ScheduleWriteSerializer(serializers.Serializer):
                                    "workflow's input_schema when saved.")
     enabled = serializers.BooleanField(required=False)
     catch_up = serializers.ChoiceField(choices=Schedule.CatchUp.choices, required=False)
+    priority = PriorityField(required=False)
 
 
 class LastRunSerializer(serializers.Serializer):
@@ -38,12 +40,13 @@ class ScheduleSerializer(serializers.ModelSerializer):
     description = serializers.SerializerMethodField()
     next_runs = serializers.SerializerMethodField()
     last_run = serializers.SerializerMethodField()
+    priority = PriorityField(read_only=True)
 
     class Meta:
         model = Schedule
         fields = ["id", "workflow_id", "name", "cron", "interval_seconds", "timezone", "inputs",
-                  "enabled", "catch_up", "description", "next_runs", "last_run", "created_at",
-                  "updated_at"]
+                  "enabled", "catch_up", "priority", "description", "next_runs", "last_run",
+                  "created_at", "updated_at"]
         read_only_fields = fields
 
     def get_description(self, schedule: Schedule) -> str:
@@ -64,10 +67,15 @@ class ScheduleSerializer(serializers.ModelSerializer):
 
 class WebhookSerializer(serializers.Serializer):
     enabled = serializers.BooleanField()
+    priority = PriorityField(help_text="The priority of the runs its deliveries start.")
     url = serializers.CharField(allow_null=True, help_text="POST a JSON body here.")
     max_body_bytes = serializers.IntegerField(default=settings.HOOK_MAX_BODY_BYTES)
     created_at = serializers.DateTimeField(allow_null=True)
     rotated_at = serializers.DateTimeField(allow_null=True)
+
+
+class WebhookChangeSerializer(serializers.Serializer):
+    priority = PriorityField()
 
 
 class WebhookCreatedSerializer(WebhookSerializer):

@@ -7,6 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.api.serializers.executions import PRIORITY_HELP, PriorityField
 from apps.workflows.models import Compilation, InputPreset, Workflow
 from apps.workflows.services import compilation_as_dict
 
@@ -116,3 +117,4 @@ class StartSerializer(serializers.Serializer):
     idempotency_key = serializers.CharField(required=False, allow_blank=True, max_length=200,
                                             help_text="Starting twice with the same key "
                                                       "returns the first execution.")
+    priority = PriorityField(required=False, help_text="Default normal. " + PRIORITY_HELP)

@@ -87,7 +87,8 @@ class ExecutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def rerun(self, request: Request, pk: Any = None) -> Response:
         body = valid(s.RerunSerializer, request.data)
         execution = services.execution_rerun(execution=self.get_object(),
-                                             inputs=body.get("inputs"), trigger="api")
+                                             inputs=body.get("inputs"), trigger="api",
+                                             priority=body.get("priority"))
         return self._respond(execution, status.HTTP_201_CREATED)
 
 

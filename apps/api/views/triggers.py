@@ -24,6 +24,7 @@ from apps.api.pagination import SmallPages
 from apps.api.views.common import error_responses, valid
 from apps.common import throttle
 from apps.common.exceptions import ApplicationError
+from apps.executions.models import Priority
 from apps.triggers.models import Hook, Schedule
 from apps.triggers.services import hooks, schedules
 from apps.workflows.models import Workflow
@@ -100,7 +101,8 @@ def hook_url(request: Any, hook: Hook) -> str:
 
 def _webhook(request: Any, hook: Hook | None) -> dict[str, Any]:
     return {"enabled": bool(hook and hook.enabled), "url": hook_url(request, hook) if hook
-            else None, "max_body_bytes": settings.HOOK_MAX_BODY_BYTES,
+            else None, "priority": hook.priority if hook else Priority.NORMAL,
+            "max_body_bytes": settings.HOOK_MAX_BODY_BYTES,
             "created_at": hook.created_at if hook else None,
             "rotated_at": hook.rotated_at if hook else None}
 
@@ -121,6 +123,15 @@ class WebhookView(APIView):
         body = {**_webhook(request, hook), "secret": secret,
                 "curl": hooks.curl_line(hook_url(request, hook), secret)}
         return Response(s.WebhookCreatedSerializer(body).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Change the priority of the runs its deliveries start",
+                   request=s.WebhookChangeSerializer,
+                   responses={200: s.WebhookSerializer, **error_responses(400, 404)})
+    def patch(self, request: Request, workflow_pk: Any) -> Response:
+        body = valid(s.WebhookChangeSerializer, request.data)
+        hook = hooks.hook_set_priority(workflow=_workflow(request, workflow_pk),
+                                       priority=body["priority"])
+        return Response(s.WebhookSerializer(_webhook(request, hook)).data)
 
     @extend_schema(summary="Disable the webhook (its URL answers 404)",
                    responses={204: None, **error_responses(404)})

@@ -137,7 +137,8 @@ class WorkflowViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         by_hand = isinstance(request.successful_authenticator, SessionAuthentication)
         execution = execution_start(workflow=workflow, owner=request.user, inputs=inputs,
                                     trigger="manual" if by_hand else "api",
-                                    idempotency_key=body.get("idempotency_key") or "")
+                                    idempotency_key=body.get("idempotency_key") or "",
+                                    priority=body.get("priority"))
         return Response(s.ExecutionSerializer(execution).data, status=status.HTTP_201_CREATED)
 
 

@@ -1,8 +1,8 @@
 """Admission: when an execution may start. The owner's settings cap how many top-level
 executions run at once, and a workflow's `concurrency` (`limit`, per value of `key` when
-given) how many of its own; the rest wait `queued`, oldest first, each with the reason, and
-are admitted as slots free (a finish sends the admit message: finishing.py). A child
-execution runs inside its parent's slot and is never queued behind it.
+given) how many of its own; the rest wait `queued` (by priority, then oldest first), each
+with the reason, and are admitted as slots free (a finish sends the admit message:
+finishing.py). A child execution runs inside its parent's slot and is never queued behind it.
 
 The owner's row lock, taken by every start and every admission, is the mutex that keeps
 both limits: a workflow belongs to one owner."""
@@ -29,6 +29,7 @@ from compiler import expressions
 
 E = Execution.Status
 ADMIT_PAGE = 200
+ADMISSION_ORDER = ("priority", "created_at", "id")  # higher priority first, then start order
 
 
 KEY_CHARS = 200
@@ -82,14 +83,16 @@ def _workflow_full(execution: Execution, limit: dict[str, Any], running: int) ->
 def why_wait(execution: Execution, module: types.ModuleType, *, cap: int,
              child: bool) -> str | None:
     """None when a new execution may start at once, else why it waits: a child always runs
-    inside its parent's slot; a top-level one when nothing of the owner's waits, the owner's
-    cap is not reached, and neither is its workflow's limit. Takes the owner's row lock
-    (held until commit), the mutex admit() also takes."""
+    inside its parent's slot; a top-level one when nothing of the owner's at its priority or
+    above waits, the owner's cap is not reached, and neither is its workflow's limit. Takes
+    the owner's row lock (held until commit), the mutex admit() also takes."""
     if child:
         return None
     get_user_model().objects.select_for_update().filter(pk=execution.owner_id).order_by().first()
+    # Only runs that admission would take first keep this one waiting: a high-priority start
+    # is not held back by a queue of low-priority ones while a slot is free.
     waiting = Execution.objects.filter(owner_id=execution.owner_id, status=E.QUEUED,
-                                       parent__isnull=True)
+                                       parent__isnull=True, priority__lte=execution.priority)
     if waiting.exists():
         return "earlier executions are waiting for a slot"
     active = _active(execution.owner_id)
@@ -123,7 +126,8 @@ def begin(execution: Execution, config: dict[str, Any],
 
 
 def admit(*, owner_id: int) -> list[str]:
-    """Start queued executions, oldest first, while the owner's running count is under the cap.
+    """Start queued executions, highest priority then oldest first, while the owner's
+    running count is under the cap.
 
     The owner's user row is locked as a mutex so concurrent admits cannot overshoot the cap.
     """
@@ -142,10 +146,10 @@ def admit(*, owner_id: int) -> list[str]:
         # Only as many top-level rows as there are free slots are read: starting many
         # executions at once stays linear.
         queued = Execution.objects.select_for_update().filter(
-            owner_id=owner_id, status=E.QUEUED).order_by("created_at", "id")
+            owner_id=owner_id, status=E.QUEUED).order_by(*ADMISSION_ORDER)
         admitted = list(queued.filter(parent__isnull=False))
         admitted += _admissible(owner_id, max(0, cap - active))
-        for execution in sorted(admitted, key=lambda e: (e.created_at, str(e.pk))):
+        for execution in sorted(admitted, key=lambda e: (e.priority, e.created_at, str(e.pk))):
             mark_started(execution)
             execution.waiting_reason = ""
             execution.save(update_fields=["status", "started_at", "waiting_reason"])
@@ -155,14 +159,15 @@ def admit(*, owner_id: int) -> list[str]:
 
 
 def _admissible(owner_id: int, free: int) -> list[Execution]:
-    """The oldest queued top-level executions that fit: at most `free` of them, skipping any
+    """The first queued top-level executions (by priority, then age) that fit: at most
+    `free` of them, skipping any
     whose workflow (or key) is at its limit; the skipped ones get their reason. Rows are read
     in pages, so a long queue costs only the pages up to the last one admitted."""
     chosen: list[Execution] = []
     running: dict[tuple[int, str], int] = {}
     reasons: dict[str, list[Any]] = {}
     queued = Execution.objects.filter(owner_id=owner_id, status=E.QUEUED,
-                                      parent__isnull=True).order_by("created_at", "id")
+                                      parent__isnull=True).order_by(*ADMISSION_ORDER)
     offset = 0  # the owner's lock (held by the caller) keeps the queue still meanwhile
     while len(chosen) < free:
         # First as many rows as there are free slots (no limits: done, as cheap as it gets),

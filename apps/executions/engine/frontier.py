@@ -52,7 +52,8 @@ def send(execution: Execution, step: StepRun, *, config: dict[str, Any] | None =
     timeout = step_timeout_s(execution, step, spec, config)
     extra = {"step_type": step.step_type, "artifact": execution.code_sha256} if hints else {}
     transaction.on_commit(partial(dispatch.enqueue_step, execution.pk, step.step_id,
-                                  timeout_s=timeout, countdown=countdown, **extra))
+                                  timeout_s=timeout, countdown=countdown,
+                                  priority=execution.priority, **extra))
 
 
 # A pending step is the only kind the frontier queues or skips (checked at import).

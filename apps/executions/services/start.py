@@ -16,7 +16,7 @@ from apps.executions import events
 from apps.executions.engine import admission
 from apps.executions.engine.artifacts import artifact_module
 from apps.executions.engine.scope import real_inputs
-from apps.executions.models import Execution, StepRun
+from apps.executions.models import Execution, Priority, StepRun
 from apps.executions.services import files
 from apps.runtime.selectors import runtime_config_get
 from apps.workflows.models import Compilation, Workflow
@@ -79,9 +79,11 @@ def execution_start(*, workflow: Workflow, owner: AbstractBaseUser | None = None
                     compilation: Compilation | None = None, parent: Execution | None = None,
                     parent_step_id: str = "", rerun_of: Execution | None = None,
                     environment: str = "default", idempotency_key: str = "",
-                    source: dict[str, Any] | None = None) -> Execution:
+                    source: dict[str, Any] | None = None,
+                    priority: Priority | None = None) -> Execution:
     """Validate, persist the ExecutionContext with its steps, then admit it after commit.
-    A repeated idempotency key returns the execution the first call started."""
+    A repeated idempotency key returns the execution the first call started. A child
+    runs at its parent's priority unless told otherwise."""
     owner_id = owner.pk if owner is not None else workflow.owner_id
     if idempotency_key:
         earlier = Execution.objects.filter(owner_id=owner_id, workflow=workflow,
@@ -102,6 +104,8 @@ def execution_start(*, workflow: Workflow, owner: AbstractBaseUser | None = None
         parent_step_id=parent_step_id, rerun_of=rerun_of, trigger=trigger,
         environment=environment, inputs=shown, idempotency_key=idempotency_key,
         source=source or {},
+        priority=priority if priority is not None else (
+            parent.priority if parent is not None else Priority.NORMAL),
         code_sha256=compilation.code_sha256,
         encrypted_secret_inputs=encrypt_json(secrets) if secrets else "",
         concurrency_key=admission.concurrency_key(module, values, secrets.values()),
@@ -133,7 +137,7 @@ def execution_start(*, workflow: Workflow, owner: AbstractBaseUser | None = None
 
 
 def execution_rerun(*, execution: Execution, inputs: dict[str, Any] | None = None,
-                    trigger: str = "manual") -> Execution:
+                    trigger: str = "manual", priority: Priority | None = None) -> Execution:
     """Run the same compiled revision again with the same inputs (secrets included) or edited
     ones; masked values in edited inputs keep their original secret."""
     original = real_inputs(execution)
@@ -143,4 +147,5 @@ def execution_rerun(*, execution: Execution, inputs: dict[str, Any] | None = Non
         new_inputs = {k: (original.get(k) if v == MASK else v) for k, v in inputs.items()}
     return execution_start(workflow=execution.workflow, owner=execution.owner,
                            inputs=new_inputs, trigger=trigger,
-                           compilation=execution.compilation, rerun_of=execution)
+                           compilation=execution.compilation, rerun_of=execution,
+                           priority=execution.priority if priority is None else priority)

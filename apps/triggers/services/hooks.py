@@ -16,7 +16,7 @@ from apps.common import throttle
 from apps.common.crypto import decrypt_json, encrypt_json
 from apps.common.exceptions import ApplicationError, NotFound, TooManyRequests, Unauthenticated
 from apps.common.jsontext import loads_storable
-from apps.executions.models import Execution
+from apps.executions.models import Execution, Priority
 from apps.executions.services.start import execution_start
 from apps.triggers.models import Hook
 from apps.workflows.models import Workflow
@@ -58,6 +58,17 @@ def hook_rotate(*, workflow: Workflow) -> tuple[Hook, str]:
 
 def hook_disable(*, workflow: Workflow) -> None:
     Hook.objects.filter(workflow=workflow).update(enabled=False)
+
+
+def hook_set_priority(*, workflow: Workflow, priority: Priority) -> Hook:
+    """The priority of the runs its deliveries start (the secret stays)."""
+    hook = Hook.objects.filter(workflow=workflow).first()
+    if hook is None:
+        raise NotFound("This workflow has no webhook yet.",
+                       suggestion="Create it first (POST to the same URL).")
+    hook.priority = priority
+    hook.save(update_fields=["priority"])
+    return hook
 
 
 def _hook_limit() -> throttle.Limit:
@@ -114,4 +125,5 @@ def hook_deliver(*, hook_id: Any, body: bytes, headers: Mapping[str, str],
     return execution_start(workflow=hook.workflow, owner=hook.workflow.owner, inputs=inputs,
                            trigger=Execution.Trigger.WEBHOOK,
                            idempotency_key=f"hook:{key}" if key else "",
-                           source={"hook": {"id": str(hook.pk)}})
+                           source={"hook": {"id": str(hook.pk)}},
+                           priority=Priority(hook.priority))

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from apps.common.exceptions import ApplicationError
 from apps.executions.engine.artifacts import artifact_module
-from apps.executions.models import Execution
+from apps.executions.models import Execution, Priority
 from apps.executions.services.start import (
     execution_start,
     runnable_compilation,
@@ -69,7 +69,7 @@ def _next_after(schedule: Schedule, after: datetime) -> datetime:
 def schedule_create(*, workflow: Workflow, cron: str = "", interval_seconds: int | None = None,
                     timezone_name: str = "UTC", inputs: dict[str, Any] | None = None,
                     enabled: bool = True, catch_up: str = Schedule.CatchUp.SKIP,
-                    name: str = "") -> Schedule:
+                    name: str = "", priority: Priority = Priority.NORMAL) -> Schedule:
     """A new schedule of the workflow; it first fires at its next fire time from now."""
     inputs = {} if inputs is None else inputs
     _check(workflow=workflow, cron=cron, interval_seconds=interval_seconds,
@@ -77,7 +77,8 @@ def schedule_create(*, workflow: Workflow, cron: str = "", interval_seconds: int
     now = timezone.now()
     schedule = Schedule(owner_id=workflow.owner_id, workflow=workflow, name=name, cron=cron,
                         interval_seconds=interval_seconds, timezone=timezone_name,
-                        inputs=inputs, enabled=enabled, catch_up=catch_up, anchor=now)
+                        inputs=inputs, enabled=enabled, catch_up=catch_up, anchor=now,
+                        priority=priority)
     schedule.next_fire_at = _next_after(schedule, now)
     schedule.save()
     return schedule
@@ -85,8 +86,8 @@ def schedule_create(*, workflow: Workflow, cron: str = "", interval_seconds: int
 
 @transaction.atomic
 def schedule_update(*, schedule: Schedule, **changes: Any) -> Schedule:
-    """Change any of cron, interval_seconds, timezone_name, inputs, enabled, catch_up, name;
-    a changed timing starts counting from now."""
+    """Change any of cron, interval_seconds, timezone_name, inputs, enabled, catch_up, name,
+    priority; a changed timing starts counting from now."""
     schedule = Schedule.objects.select_for_update().get(pk=schedule.pk)
     values = {"cron": schedule.cron, "interval_seconds": schedule.interval_seconds,
               "timezone_name": schedule.timezone, "inputs": schedule.inputs,
@@ -103,6 +104,7 @@ def schedule_update(*, schedule: Schedule, **changes: Any) -> Schedule:
     schedule.timezone, schedule.inputs = values["timezone_name"], values["inputs"]
     schedule.catch_up = values["catch_up"]
     schedule.name = changes.get("name", schedule.name)
+    schedule.priority = changes.get("priority", schedule.priority)
     now = timezone.now()
     if timing:
         schedule.anchor = now
@@ -215,7 +217,7 @@ def _start(schedule: Schedule, fire_time: datetime) -> list[str]:
         with transaction.atomic():
             execution = execution_start(workflow=schedule.workflow, owner=schedule.owner,
                                         inputs=dict(schedule.inputs), trigger="scheduled",
-                                        source=source)
+                                        source=source, priority=Priority(schedule.priority))
     except ApplicationError as exc:
         detail = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
         return _record(schedule, fire_time, ScheduleFire.Outcome.SKIPPED,
