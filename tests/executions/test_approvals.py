@@ -1,6 +1,6 @@
 """Approval steps: a run waits for a person, holding no worker; approve (data checked
 against the form), reject, time out, cancel while waiting; it survives its worker being
-and the web process restarting; compile checks; another user's approval is a 404."""
+killed and the web process restarting; compile checks; another user's approval is a 404."""
 
 from __future__ import annotations
 
