@@ -66,7 +66,7 @@ const RE = (() => {
   }
 
   const ICONS = { succeeded: "✔", failed: "✖", running: "▶", queued: "…", pending: "·",
-    retrying: "↻", skipped: "⤼", cancelled: "■", paused: "❚❚" };
+    retrying: "↻", skipped: "⤼", cancelled: "■", paused: "❚❚", waiting: "✎" };
 
   function statusBadge(status) {
     const span = document.createElement("span");

@@ -90,64 +90,12 @@
   const dialog = document.getElementById("run-dialog");
   const fields = document.getElementById("fields");
 
-  function field(name, spec, required) {
-    const fieldId = `input-${name}`;
-    const label = el("label", { for: fieldId }, spec.title || name, required ? el("span", { class: "req", "aria-hidden": "true" }, " *") : null);
-    let input;
-    const common = { id: fieldId, name, "aria-required": required ? "true" : null, required: required || null,
-      "aria-describedby": `${fieldId}-error ${fieldId}-help` };
-    if (Array.isArray(spec.enum)) {
-      input = el("select", common, ...spec.enum.map((v) => el("option", { value: JSON.stringify(v) }, String(v))));
-      if (spec.default !== undefined) input.value = JSON.stringify(spec.default);
-    } else if (spec.type === "boolean") {
-      input = el("input", { ...common, type: "checkbox" });
-      input.checked = Boolean(spec.default);
-    } else if (spec.type === "integer" || spec.type === "number") {
-      input = el("input", { ...common, type: "number", step: spec.type === "integer" ? "1" : "any",
-        min: spec.minimum, max: spec.maximum });
-      if (spec.default !== undefined) input.value = spec.default;
-    } else if (spec.type === "object" || spec.type === "array") {
-      input = el("textarea", { ...common, rows: 4, class: "code", "data-json": "1" });
-      if (spec.default !== undefined) input.value = RE.json(spec.default);
-    } else {
-      const type = { password: "password", file: "file", uri: "url", email: "email", date: "date" }[spec.format] || "text";
-      input = el("input", { ...common, type, minlength: spec.minLength, maxlength: spec.maxLength,
-        autocomplete: type === "password" ? "off" : null });
-      if (spec.default !== undefined && type !== "file") input.value = spec.default;
-    }
-    input.dataset.kind = spec.type || "string";
-    input.dataset.format = spec.format || "";
-    return el("div", { class: "field" }, label, input,
-      spec.description ? el("small", { id: `${fieldId}-help` }, spec.description) : null,
-      el("span", { id: `${fieldId}-error`, class: "error field-error", role: "alert" }));
-  }
-
   function buildForm() {
     const schema = (workflow.definition && workflow.definition.input_schema) || {};
-    const required = new Set(schema.required || []);
-    const properties = schema.properties || {};
-    fields.replaceChildren(...Object.entries(properties).map(([name, spec]) => field(name, spec, required.has(name))));
-    if (!Object.keys(properties).length) fields.append(el("p", {}, "This workflow takes no inputs."));
+    RE.forms.build(fields, schema, "input", "This workflow takes no inputs.");
   }
 
-  function collect() {
-    const values = {}, files = {};
-    let ok = true;
-    for (const input of fields.querySelectorAll("[name]")) {
-      const errorNode = document.getElementById(`${input.id}-error`);
-      errorNode.textContent = "";
-      if (!input.checkValidity()) { errorNode.textContent = input.validationMessage; ok = false; continue; }
-      if (input.type === "file") { if (input.files[0]) files[input.name] = input.files[0]; continue; }
-      if (input.type === "checkbox") { values[input.name] = input.checked; continue; }
-      if (input.value === "") continue;
-      if (input.tagName === "SELECT") values[input.name] = JSON.parse(input.value);
-      else if (input.dataset.json) {
-        try { values[input.name] = JSON.parse(input.value); } catch (exc) { errorNode.textContent = "Not valid JSON."; ok = false; }
-      } else if (input.type === "number") values[input.name] = Number(input.value);
-      else values[input.name] = input.value;
-    }
-    return { ok, values, files };
-  }
+  const collect = () => RE.forms.collect(fields);
 
   async function loadPresets() {
     const select = document.getElementById("preset");
@@ -205,10 +153,7 @@
       location.href = `/executions/${execution.execution_id}/`;
     } catch (exc) {
       runError.textContent = exc.message;
-      for (const [name, message] of Object.entries(exc.detail.fields || {})) {
-        const node = document.getElementById(`input-${name}-error`);
-        if (node) node.textContent = message;
-      }
+      RE.forms.showErrors("input", exc.detail.fields);
     }
   });
 

@@ -6,9 +6,10 @@
   const page = RE.pageData();
   const id = page.execution_id;
   const COLORS = { succeeded: "#2e7d32", failed: "#c62828", running: "#1565c0", queued: "#6a1b9a",
-    retrying: "#ef6c00", skipped: "#9e9e9e", cancelled: "#424242", pending: "#bdbdbd" };
+    retrying: "#ef6c00", skipped: "#9e9e9e", cancelled: "#424242", pending: "#bdbdbd",
+    waiting: "#8e24aa" };
   const ICONS = { succeeded: "✔", failed: "✖", running: "▶", queued: "…", retrying: "↻",
-    skipped: "⤼", cancelled: "■", pending: "·" };
+    skipped: "⤼", cancelled: "■", pending: "·", waiting: "✎" };
   let execution = null, gantt = null, refreshTimer = null;
 
   const graph = cytoscape({
@@ -43,7 +44,7 @@
 
   const STEP_STATUS = { step_queued: "queued", step_started: "running", step_retrying: "retrying",
     step_completed: "succeeded", step_failed: "failed", step_skipped: "skipped",
-    step_cancelled: "cancelled" };
+    step_cancelled: "cancelled", step_waiting: "waiting" };
 
   function onEvent(event) {
     if (event.type === "logs" || event.type === "metrics") return;
@@ -60,7 +61,8 @@
       showStatus(status);
       announce(`Execution ${status}`);
     }
-    if (["step_completed", "step_failed", "execution_completed", "step_skipped", "step_cancelled"].includes(event.type)) {
+    if (event.type === "step_waiting") announce(`Step ${event.step_id} waits for approval`);
+    if (["step_completed", "step_failed", "execution_completed", "step_skipped", "step_cancelled", "step_waiting"].includes(event.type)) {
       clearTimeout(refreshTimer);
       refreshTimer = setTimeout(refresh, 300);
     }
@@ -91,6 +93,7 @@
         el("td", {}, r.metrics && r.metrics.peak_rss_mb ? `${r.metrics.peak_rss_mb.toFixed(1)} MB` : "–"),
         el("td", {}, el("code", { class: "clip" }, r.output === null || r.output === undefined ? "" : JSON.stringify(r.output).slice(0, 80))))));
     for (const [stepId, r] of Object.entries(execution.step_results)) setStep(stepId, r.status);
+    showApprovals();
     if (execution.output !== null && execution.output !== undefined) showOutput(execution.output, "Execution output");
     const errorBox = document.getElementById("exec-error");
     errorBox.replaceChildren();
@@ -105,6 +108,24 @@
     document.getElementById("meta").textContent = `trigger ${execution.metadata.trigger} · ${execution.priority} priority · revision ${execution.metadata.version}`
       + ` · started ${execution.started_at || "–"} · took ${ms(execution.duration_ms)}`;
     drawGantt();
+  }
+
+  // One panel per approval step waiting now; a panel already shown is kept (with what the
+  // person has typed) until its step stops waiting.
+  function showApprovals() {
+    const section = document.getElementById("approvals-panel");
+    const list = document.getElementById("approval-list");
+    const waiting = Object.entries(execution.step_results)
+      .filter(([, r]) => r.status === "waiting" && r.step_type === "approval");
+    const ids = new Set(waiting.map(([stepId]) => stepId));
+    for (const node of [...list.children]) if (!ids.has(node.dataset.step)) node.remove();
+    for (const [stepId, r] of waiting) {
+      if (list.querySelector(`[data-step="${CSS.escape(stepId)}"]`)) continue;
+      const panel = RE.approvalPanel(id, { ...r, step_id: stepId }, refresh);
+      panel.dataset.step = stepId;
+      list.append(panel);
+    }
+    section.hidden = !waiting.length;
   }
 
   function drawGantt() {

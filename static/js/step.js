@@ -37,6 +37,11 @@
     } else {
       debug.append(el("p", { class: "muted" }, "Turn on debug mode in Settings to record variables and a profile."));
     }
+    const approval = document.getElementById("approval-panel");
+    const asking = step.step_type === "approval" && step.status === "waiting";
+    if (asking && !approval.firstChild) approval.append(RE.approvalPanel(id, step, load));
+    if (!asking) approval.replaceChildren();
+    approval.hidden = !asking;
     document.getElementById("retry").disabled = step.status !== "failed";
     document.getElementById("skip").disabled = !["failed", "pending", "queued", "cancelled"].includes(step.status);
   }
