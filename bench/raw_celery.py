@@ -31,3 +31,16 @@ def tick(key: str) -> None:
     pipe = _client.pipeline(transaction=False)
     pipe.setnx(f"{key}:first", now).set(f"{key}:last", now).incr(key)
     pipe.execute()
+
+
+@app.task(name="raw.nap")
+def nap(seconds: float, key: str, tag: str) -> None:
+    """Priority baseline: a task that takes a while, then notes its tag in finishing order."""
+    time.sleep(seconds)
+    _client.rpush(key, tag)
+
+
+@app.task(name="raw.stamp")
+def stamp(key: str) -> None:
+    """Send → start baseline: the time the task began."""
+    _client.set(key, repr(time.time()))

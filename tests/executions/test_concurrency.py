@@ -4,10 +4,13 @@ its slot; with several workers the limit holds."""
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 
 import pytest
+from django.db import connection, transaction
+from django.db.models import F
 
 from apps.executions.engine import admission
 from apps.executions.models import Execution
@@ -105,3 +108,43 @@ def test_twenty_starts_against_a_limit_of_three_on_two_workers(worker, user, tmp
         second_worker.stop()
     assert most <= 3 and most >= 2, most
     assert {finished(run).status for run in runs} == {"succeeded"}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks and deferred "
+                    "foreign-key checks are PostgreSQL's (SQLite locks the whole file)")
+def test_admission_never_waits_on_a_queued_run_another_transaction_holds(user):
+    """A cancel of a queued run locks it and updates it twice, so its commit checks the owner
+    foreign key (KEY SHARE on the user row). An admit holding the owner's row must not wait
+    for that run's lock meanwhile: that was a deadlock."""
+    runtime_services.runtime_setting_set(owner=user, key="max_concurrent_executions", value=1)
+    first = start(user, _capped(5))
+    waiting = _again(first)
+    assert waiting.status == "queued"
+    held, release = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def hold_the_queued_run() -> None:
+        try:
+            with transaction.atomic():
+                Execution.objects.select_for_update().get(pk=waiting.pk)
+                Execution.objects.filter(pk=waiting.pk).update(waiting_reason="held")
+                Execution.objects.filter(pk=waiting.pk).update(last_event_seq=F("last_event_seq"))
+                held.set()
+                release.wait(10)
+        except BaseException as exc:  # noqa: BLE001 - reported by the test below
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_queued_run)
+    holder.start()
+    assert held.wait(10)
+    execution_cancel(execution=first)  # frees the slot; the admit after it skips the held run
+    timer = threading.Timer(0.5, release.set)  # the holder commits while an admit may run
+    timer.start()
+    admitted = admission.admit(owner_id=user.pk)
+    holder.join(20)
+    assert not failures, failures
+    assert str(waiting.pk) not in admitted  # skipped while held, not waited for
+    assert admission.admit(owner_id=user.pk) == [str(waiting.pk)]  # the next admission takes it

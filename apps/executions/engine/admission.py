@@ -130,7 +130,10 @@ def admit(*, owner_id: int) -> list[str]:
     running count is under the cap.
 
     The owner's user row is locked as a mutex so concurrent admits cannot overshoot the cap.
-    """
+    Queued rows somebody else holds (a cancel, say) are skipped, never waited for: that
+    transaction may be about to need the owner's row itself (its commit checks the owner
+    foreign key of a row it changed twice), and waiting would be a deadlock. A skipped run is
+    admitted by the next admission (every finish, and the sweeper)."""
     started: list[str] = []
     # Called after every finish and by the sweeper: when nothing waits, skip the owner's lock
     # (which serialises every admit of that owner). A start that commits after this check
@@ -145,7 +148,7 @@ def admit(*, owner_id: int) -> list[str]:
         # Child executions run inside their parent's slot: never queue them behind it.
         # Only as many top-level rows as there are free slots are read: starting many
         # executions at once stays linear.
-        queued = Execution.objects.select_for_update().filter(
+        queued = Execution.objects.select_for_update(skip_locked=True).filter(
             owner_id=owner_id, status=E.QUEUED).order_by(*ADMISSION_ORDER)
         admitted = list(queued.filter(parent__isnull=False))
         admitted += _admissible(owner_id, max(0, cap - active))
@@ -173,7 +176,7 @@ def _admissible(owner_id: int, free: int) -> list[Execution]:
         # First as many rows as there are free slots (no limits: done, as cheap as it gets),
         # then pages past the ones that had to wait.
         size = free if offset == 0 else ADMIT_PAGE
-        page = list(queued.select_for_update()[offset:offset + size])
+        page = list(queued.select_for_update(skip_locked=True)[offset:offset + size])
         for execution in page:
             limit = _limit(artifact_for(execution))
             if limit is None:
