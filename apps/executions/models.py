@@ -77,6 +77,9 @@ class Execution(models.Model):
     # inputs at start), and why it waits while queued ("2 of 2 running for …").
     concurrency_key = models.CharField(max_length=200, blank=True, default="")
     waiting_reason = models.CharField(max_length=300, blank=True, default="")
+    # Queued because its own workflow's (or key's) limit is reached, not the owner's cap:
+    # such runs do not hold back other workflows' starts (engine/admission.py).
+    waiting_on_limit = models.BooleanField(default=False)
     priority = models.PositiveSmallIntegerField(choices=Priority.choices,
                                                 default=Priority.NORMAL)
     # What started it, beyond the trigger: {"schedule": {id, name, fire_time}} or

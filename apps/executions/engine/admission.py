@@ -14,10 +14,11 @@ import json
 import re
 import types
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from apps.executions import events
@@ -65,12 +66,36 @@ def _key_label(limit: dict[str, Any], key: str) -> str:
     return f"{name}={key}"
 
 
+class Wait(NamedTuple):
+    """Why a new execution waits. `on_limit`: held by its own workflow's (or key's) limit,
+    not by the owner's cap; such a run does not keep other workflows' starts waiting, and
+    queueing it needs no admission (nothing it waits for has changed)."""
+
+    reason: str
+    on_limit: bool
+
+
 def _workflow_running(execution: Execution) -> int:
     query = Execution.objects.filter(workflow_id=execution.workflow_id, status__in=_LIVE,
                                      parent__isnull=True)
     if execution.concurrency_key:
         query = query.filter(concurrency_key=execution.concurrency_key)
     return query.count()
+
+
+def _running_by_group(groups: set[tuple[int, str]]) -> dict[tuple[int, str], int]:
+    """_workflow_running for many (workflow, key) groups in one query; the key "" (a limit
+    without a key) counts every run of its workflow."""
+    counts = (Execution.objects.filter(workflow_id__in={w for w, _ in groups},
+                                       status__in=_LIVE, parent__isnull=True)
+              .order_by().values_list("workflow_id", "concurrency_key").annotate(n=Count("pk")))
+    per_key: dict[tuple[int, str], int] = {}
+    per_workflow: dict[int, int] = {}
+    for workflow_id, key, n in counts:
+        per_key[(workflow_id, key)] = n
+        per_workflow[workflow_id] = per_workflow.get(workflow_id, 0) + n
+    return {(w, k): per_key.get((w, k), 0) if k else per_workflow.get(w, 0)
+            for w, k in groups}
 
 
 def _workflow_full(execution: Execution, limit: dict[str, Any], running: int) -> str | None:
@@ -81,7 +106,7 @@ def _workflow_full(execution: Execution, limit: dict[str, Any], running: int) ->
 
 
 def why_wait(execution: Execution, module: types.ModuleType, *, cap: int,
-             child: bool) -> str | None:
+             child: bool) -> Wait | None:
     """None when a new execution may start at once, else why it waits: a child always runs
     inside its parent's slot; a top-level one when nothing of the owner's at its priority or
     above waits, the owner's cap is not reached, and neither is its workflow's limit. Takes
@@ -90,16 +115,19 @@ def why_wait(execution: Execution, module: types.ModuleType, *, cap: int,
         return None
     get_user_model().objects.select_for_update().filter(pk=execution.owner_id).order_by().first()
     # Only runs that admission would take first keep this one waiting: a high-priority start
-    # is not held back by a queue of low-priority ones while a slot is free.
+    # is not held back by a queue of low-priority ones while a slot is free, nor any start
+    # by runs that wait for their own workflow's limit.
     waiting = Execution.objects.filter(owner_id=execution.owner_id, status=E.QUEUED,
-                                       parent__isnull=True, priority__lte=execution.priority)
+                                       parent__isnull=True, priority__lte=execution.priority,
+                                       waiting_on_limit=False)
     if waiting.exists():
-        return "earlier executions are waiting for a slot"
+        return Wait("earlier executions are waiting for a slot", on_limit=False)
     active = _active(execution.owner_id)
     if active >= cap:
-        return _owner_full(active, cap)
+        return Wait(_owner_full(active, cap), on_limit=False)
     limit = _limit(module)
-    return _workflow_full(execution, limit, _workflow_running(execution)) if limit else None
+    reason = _workflow_full(execution, limit, _workflow_running(execution)) if limit else None
+    return Wait(reason, on_limit=True) if reason else None
 
 
 def _owner_full(active: int, cap: int) -> str:
@@ -154,48 +182,60 @@ def admit(*, owner_id: int) -> list[str]:
         admitted += _admissible(owner_id, max(0, cap - active))
         for execution in sorted(admitted, key=lambda e: (e.priority, e.created_at, str(e.pk))):
             mark_started(execution)
-            execution.waiting_reason = ""
-            execution.save(update_fields=["status", "started_at", "waiting_reason"])
+            execution.waiting_reason, execution.waiting_on_limit = "", False
+            execution.save(update_fields=["status", "started_at", "waiting_reason",
+                                          "waiting_on_limit"])
             begin(execution, config)
             started.append(str(execution.pk))
     return started
 
 
+# What the scan of the queue reads of each row: enough to place it, not its inputs or output.
+_SCAN_FIELDS = ("id", "workflow_id", "compilation_id", "code_sha256", "concurrency_key",
+                "waiting_reason", "waiting_on_limit", "priority", "created_at")
+
+
 def _admissible(owner_id: int, free: int) -> list[Execution]:
     """The first queued top-level executions (by priority, then age) that fit: at most
-    `free` of them, skipping any
-    whose workflow (or key) is at its limit; the skipped ones get their reason. Rows are read
-    in pages, so a long queue costs only the pages up to the last one admitted."""
-    chosen: list[Execution] = []
+    `free` of them, skipping any whose workflow (or key) is at its limit; the skipped ones
+    get their reason. The queue is scanned in pages of light rows without locks (the
+    owner's lock, held by the caller, is the mutex of every start and admission); running
+    counts are read once per page for all its groups; only the chosen rows are locked and
+    read whole. A long queue costs the pages up to the last one admitted."""
+    chosen: list[int] = []
     running: dict[tuple[int, str], int] = {}
-    reasons: dict[str, list[Any]] = {}
-    queued = Execution.objects.filter(owner_id=owner_id, status=E.QUEUED,
-                                      parent__isnull=True).order_by(*ADMISSION_ORDER)
-    offset = 0  # the owner's lock (held by the caller) keeps the queue still meanwhile
+    held: dict[str, list[Any]] = {}
+    queued = (Execution.objects.filter(owner_id=owner_id, status=E.QUEUED, parent__isnull=True)
+              .order_by(*ADMISSION_ORDER).only(*_SCAN_FIELDS))
+    offset = 0
     while len(chosen) < free:
         # First as many rows as there are free slots (no limits: done, as cheap as it gets),
         # then pages past the ones that had to wait.
         size = free if offset == 0 else ADMIT_PAGE
-        page = list(queued.select_for_update(skip_locked=True)[offset:offset + size])
-        for execution in page:
-            limit = _limit(artifact_for(execution))
+        page = [(row, _limit(artifact_for(row))) for row in queued[offset:offset + size]]
+        new_groups = {(row.workflow_id, row.concurrency_key) for row, limit in page
+                      if limit is not None} - running.keys()
+        if new_groups:
+            running.update(_running_by_group(new_groups))
+        for row, limit in page:
             if limit is None:
-                chosen.append(execution)
+                chosen.append(row.pk)
             else:
-                group = (execution.workflow_id, execution.concurrency_key)
-                if group not in running:
-                    running[group] = _workflow_running(execution)
-                reason = _workflow_full(execution, limit, running[group])
+                group = (row.workflow_id, row.concurrency_key)
+                reason = _workflow_full(row, limit, running[group])
                 if reason is None:
                     running[group] += 1
-                    chosen.append(execution)
-                elif execution.waiting_reason != reason:
-                    reasons.setdefault(reason, []).append(execution.pk)
+                    chosen.append(row.pk)
+                elif row.waiting_reason != reason or not row.waiting_on_limit:
+                    held.setdefault(reason, []).append(row.pk)
             if len(chosen) >= free:
                 break
         if len(page) < size:
             break
         offset += size
-    for reason, pks in reasons.items():
-        Execution.objects.filter(pk__in=pks, status=E.QUEUED).update(waiting_reason=reason)
-    return chosen
+    for reason, pks in held.items():
+        Execution.objects.filter(pk__in=pks, status=E.QUEUED).update(
+            waiting_reason=reason, waiting_on_limit=True)
+    # Locked now; one a cancel holds (or has just ended) is left to the next admission.
+    return list(Execution.objects.select_for_update(skip_locked=True)
+                .filter(pk__in=chosen, status=E.QUEUED))

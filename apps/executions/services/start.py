@@ -113,13 +113,13 @@ def execution_start(*, workflow: Workflow, owner: AbstractBaseUser | None = None
     # With a free slot and nobody waiting, start in this same transaction (the common case:
     # one transaction instead of two); otherwise it waits as `queued` for admit().
     config = runtime_config_get(owner=owner_id)
-    reason = admission.why_wait(execution, module, cap=config["max_concurrent_executions"],
-                                child=parent is not None)
-    if reason is None:
+    wait = admission.why_wait(execution, module, cap=config["max_concurrent_executions"],
+                              child=parent is not None)
+    if wait is None:
         admission.mark_started(execution)
     else:
-        execution.waiting_reason = reason
-    now_running = reason is None
+        execution.waiting_reason, execution.waiting_on_limit = wait
+    now_running = wait is None
     execution.save(force_insert=True)
     steps = StepRun.objects.bulk_create([
         StepRun(execution=execution, step_id=step_id, step_type=module.STEPS[step_id]["type"])
@@ -131,7 +131,7 @@ def execution_start(*, workflow: Workflow, owner: AbstractBaseUser | None = None
                                 steps=list(module.ORDER))
         if now_running:
             admission.begin(execution, config, known={step.step_id: step for step in steps})
-    if not now_running:
+    if wait is not None and not wait.on_limit:  # held by its own limit: nothing to admit
         transaction.on_commit(partial(admission.admit, owner_id=owner_id))
     return execution
 
