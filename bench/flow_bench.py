@@ -87,12 +87,17 @@ def raw_position(backlog: int, prioritised: bool) -> int:
 # ---- admission -------------------------------------------------------------------------------
 
 def probe_starts(user, count: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-    """`count` starts of a one-step workflow without limits, one at a time (each call includes
-    the admission its commit runs): starts/s and start → first step p50."""
+    """`count` starts of a one-step workflow without limits, one at a time and paced (each
+    call includes the admission its commit runs): starts/s of the calls alone, and start →
+    first step p50 with the worker not saturated."""
     workflow = _workflow(user, [{"id": "t", "type": "transform", "data": {"config": {"value": 1}}}])
-    began = time.perf_counter()
-    runs = [execution_start(workflow=workflow, owner=user) for _ in range(count)]
-    rate = count / (time.perf_counter() - began)
+    runs, spent = [], 0.0
+    for _ in range(count):
+        began = time.perf_counter()
+        runs.append(execution_start(workflow=workflow, owner=user))
+        spent += time.perf_counter() - began
+        time.sleep(0.03)
+    rate = count / spent
     wait_all([r.pk for r in runs])
     first = _first_step_started([r.pk for r in runs])
     return rate, percentile([(first[r.pk] - r.created_at).total_seconds() * 1000

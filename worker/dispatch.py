@@ -47,9 +47,10 @@ def enqueue_wake(step_pk: int, *, countdown: float | None = None) -> None:
     _send(names.WAKE_STEP, [step_pk], f"wake-up of step #{step_pk}", countdown=countdown)
 
 
-def enqueue_admit(owner_id: int) -> None:
-    """Admit the owner's queued executions: a slot was freed."""
-    _send(names.ADMIT, [owner_id], f"admission for owner #{owner_id}")
+def enqueue_admit(owner_id: int, group: tuple[int, str] | None = None) -> None:
+    """Admit the owner's queued executions: a slot was freed (by a run of `group`, the
+    (workflow id, concurrency key) whose limit it also frees)."""
+    _send(names.ADMIT, [owner_id, *(group or ())], f"admission for owner #{owner_id}")
 
 
 def enqueue_log_forward(execution_id: Any, first_seq: int, last_seq: int) -> None:

@@ -13,7 +13,8 @@ from worker import dispatch, log_forward, names, runner
 _HANDLERS: dict[str, Any] = {
     names.RUN_STEP: runner.run_step,
     names.WAKE_STEP: runner.wake_step,
-    names.ADMIT: lambda owner_id: admission.admit(owner_id=owner_id),
+    names.ADMIT: lambda owner_id, workflow_id=None, key="": admission.admit(
+        owner_id=owner_id, group=None if workflow_id is None else (workflow_id, key)),
     names.FORWARD_LOGS: log_forward.forward,
 }
 

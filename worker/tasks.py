@@ -55,9 +55,12 @@ def wake_step(step_pk: int) -> bool:
 
 
 @shared_task(name=names.ADMIT, ignore_result=True)
-def admit_executions(owner_id: int) -> list[str]:
-    """Admit the owner's queued executions into the slots that finished ones freed."""
-    return admission.admit(owner_id=owner_id)
+def admit_executions(owner_id: int, workflow_id: int | None = None,
+                     key: str | None = None) -> list[str]:
+    """Admit the owner's queued executions into the slots that finished ones freed (a run of
+    workflow_id with that concurrency key, when given)."""
+    group = (workflow_id, key or "") if workflow_id is not None else None
+    return admission.admit(owner_id=owner_id, group=group)
 
 
 @shared_task(name=names.FIRE_SCHEDULES, ignore_result=True)

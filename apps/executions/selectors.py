@@ -49,3 +49,16 @@ def events_after(*, execution_id: Any, after: int, upto: int | None = None,
     if upto is not None:
         query = query.filter(seq__lt=upto)
     return [event_payload(e) for e in query.order_by("seq")[:limit]]
+
+
+def queue_unblocked_by(owner_id: int, group: tuple[int, str] | None) -> QuerySet[Execution]:
+    """The owner's queued executions that a run of `group` (workflow id, concurrency key)
+    ending can let in: those waiting for a slot, and those held by that group's limit (a
+    key "" is a limit without a key: the whole workflow). None: every queued one."""
+    queued = Execution.objects.filter(owner_id=owner_id, status=Execution.Status.QUEUED)
+    if group is None:
+        return queued
+    workflow_id, key = group
+    return queued.filter(Q(waiting_on_limit=False) | Q(workflow_id=workflow_id,
+                                                       concurrency_key=key))
+

@@ -25,6 +25,7 @@ from apps.executions import events
 from apps.executions.engine import frontier, transitions
 from apps.executions.engine.artifacts import artifact_for
 from apps.executions.models import Execution, StepRun
+from apps.executions.selectors import queue_unblocked_by
 from apps.runtime.selectors import runtime_config_get
 from compiler import expressions
 
@@ -153,9 +154,11 @@ def begin(execution: Execution, config: dict[str, Any],
     frontier.schedule_ready(execution, config=config, known=known)
 
 
-def admit(*, owner_id: int) -> list[str]:
+def admit(*, owner_id: int, group: tuple[int, str] | None = None) -> list[str]:
     """Start queued executions, highest priority then oldest first, while the owner's
-    running count is under the cap.
+    running count is under the cap. `group` (workflow id, concurrency key): a run of it
+    ended, so only runs waiting for a slot and those held by that group's limit can have
+    become admissible; the others are not read (None, the sweeper's: all of them).
 
     The owner's user row is locked as a mutex so concurrent admits cannot overshoot the cap.
     Queued rows somebody else holds (a cancel, say) are skipped, never waited for: that
@@ -166,7 +169,7 @@ def admit(*, owner_id: int) -> list[str]:
     # Called after every finish and by the sweeper: when nothing waits, skip the owner's lock
     # (which serialises every admit of that owner). A start that commits after this check
     # runs its own admission, which counts this caller's execution as finished.
-    if not Execution.objects.filter(owner_id=owner_id, status=E.QUEUED).exists():
+    if not queue_unblocked_by(owner_id, group).exists():
         return started
     config = runtime_config_get(owner=owner_id)
     cap = config["max_concurrent_executions"]
@@ -179,7 +182,7 @@ def admit(*, owner_id: int) -> list[str]:
         queued = Execution.objects.select_for_update(skip_locked=True).filter(
             owner_id=owner_id, status=E.QUEUED).order_by(*ADMISSION_ORDER)
         admitted = list(queued.filter(parent__isnull=False))
-        admitted += _admissible(owner_id, max(0, cap - active))
+        admitted += _admissible(owner_id, max(0, cap - active), group)
         for execution in sorted(admitted, key=lambda e: (e.priority, e.created_at, str(e.pk))):
             mark_started(execution)
             execution.waiting_reason, execution.waiting_on_limit = "", False
@@ -195,7 +198,7 @@ _SCAN_FIELDS = ("id", "workflow_id", "compilation_id", "code_sha256", "concurren
                 "waiting_reason", "waiting_on_limit", "priority", "created_at")
 
 
-def _admissible(owner_id: int, free: int) -> list[Execution]:
+def _admissible(owner_id: int, free: int, group: tuple[int, str] | None) -> list[Execution]:
     """The first queued top-level executions (by priority, then age) that fit: at most
     `free` of them, skipping any whose workflow (or key) is at its limit; the skipped ones
     get their reason. The queue is scanned in pages of light rows without locks (the
@@ -205,7 +208,7 @@ def _admissible(owner_id: int, free: int) -> list[Execution]:
     chosen: list[int] = []
     running: dict[tuple[int, str], int] = {}
     held: dict[str, list[Any]] = {}
-    queued = (Execution.objects.filter(owner_id=owner_id, status=E.QUEUED, parent__isnull=True)
+    queued = (queue_unblocked_by(owner_id, group).filter(parent__isnull=True)
               .order_by(*ADMISSION_ORDER).only(*_SCAN_FIELDS))
     offset = 0
     while len(chosen) < free:

@@ -19,6 +19,7 @@ from apps.executions.engine.artifacts import artifact_for
 from apps.executions.engine.lease import DEFERRED, HELD, close_attempt
 from apps.executions.engine.scope import build_scope
 from apps.executions.models import TERMINAL_EXECUTION, Execution, StepRun
+from apps.executions.selectors import queue_unblocked_by
 from compiler import expressions
 from worker import dispatch
 
@@ -68,7 +69,8 @@ def finish(execution: Execution, status: str, *, error: dict[str, Any] | None = 
         if waiting is not None:
             transaction.on_commit(partial(dispatch.enqueue_wake, waiting))
     else:
-        transaction.on_commit(partial(_admit_waiting, execution.owner_id))
+        transaction.on_commit(partial(_admit_waiting, execution.owner_id,
+                                      (execution.workflow_id, execution.concurrency_key)))
 
 
 def _cancel_left_over(execution: Execution, now: Any) -> None:
@@ -87,10 +89,11 @@ def _cancel_left_over(execution: Execution, now: Any) -> None:
                               attempt=step.attempts)
 
 
-def _admit_waiting(owner_id: int) -> None:
-    """After commit: a slot is free; if the owner has executions waiting, admit them."""
-    if Execution.objects.filter(owner_id=owner_id, status=E.QUEUED).exists():
-        dispatch.enqueue_admit(owner_id)
+def _admit_waiting(owner_id: int, group: tuple[int, str]) -> None:
+    """After commit: a slot is free, and one of the finished run's group (workflow, key);
+    if any of the owner's queued executions could take either, admit them."""
+    if queue_unblocked_by(owner_id, group).exists():
+        dispatch.enqueue_admit(owner_id, group)
 
 
 def _render_output(execution: Execution) -> tuple[Any, dict[str, Any] | None]:

@@ -132,7 +132,8 @@ def execution_start(*, workflow: Workflow, owner: AbstractBaseUser | None = None
         if now_running:
             admission.begin(execution, config, known={step.step_id: step for step in steps})
     if wait is not None and not wait.on_limit:  # held by its own limit: nothing to admit
-        transaction.on_commit(partial(admission.admit, owner_id=owner_id))
+        transaction.on_commit(partial(admission.admit, owner_id=owner_id, group=(
+            workflow.pk, execution.concurrency_key)))
     return execution
 
 
