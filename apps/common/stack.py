@@ -140,3 +140,12 @@ def kill_leftovers(parent_pid: int, grace_s: float = 3.0) -> int:
 def check_url(url: str) -> str:
     parsed = urlparse(url)
     return f"{parsed.scheme}://{parsed.hostname}:{parsed.port or 6379}"
+
+
+def empty_directory(path: Path) -> None:
+    """Remove the files directly in `path` (Prometheus' multiprocess files), keep the folder."""
+    path.mkdir(parents=True, exist_ok=True)
+    for item in path.iterdir():
+        if item.is_file():
+            item.unlink(missing_ok=True)
+

@@ -21,6 +21,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 
+from apps.executions import metrics
+
 logger = logging.getLogger(__name__)
 _local = threading.local()
 
@@ -54,17 +56,22 @@ def publish_many(messages: list[tuple[str, dict[str, Any]]]) -> bool:
     encoded = [(group, {"type": "realtime.event", "payload": payload,
                         "text": json.dumps(payload)}) for group, payload in messages]
     try:
-        if hasattr(layer, "serialize") and "pubsub" in type(layer).__module__:
-            prefix = settings.CHANNEL_LAYERS["default"]["CONFIG"].get("prefix", "asgi")
-            pipe = _client().pipeline(transaction=False)
-            for group, message in encoded:
-                pipe.publish(f"{prefix}__group__{group}", layer.serialize(message))
-            pipe.execute()
-        else:  # another layer (e.g. in-memory in a single-process setup)
-            for group, message in encoded:
-                async_to_sync(layer.group_send)(group, message)
+        with metrics.timing_publish():
+            _send(layer, encoded)
     except Exception:  # Redis down or restarting: the stored events are replayed later
         logger.warning("publish to %s failed; clients will replay from storage",
                        ", ".join(sorted({group for group, _ in messages})), exc_info=True)
         return False
     return True
+
+
+def _send(layer: Any, encoded: list[tuple[str, dict[str, Any]]]) -> None:
+    if hasattr(layer, "serialize") and "pubsub" in type(layer).__module__:
+        prefix = settings.CHANNEL_LAYERS["default"]["CONFIG"].get("prefix", "asgi")
+        pipe = _client().pipeline(transaction=False)
+        for group, message in encoded:
+            pipe.publish(f"{prefix}__group__{group}", layer.serialize(message))
+        pipe.execute()
+    else:  # another layer (e.g. in-memory in a single-process setup)
+        for group, message in encoded:
+            async_to_sync(layer.group_send)(group, message)

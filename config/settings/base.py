@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from config.settings.envcheck import (
@@ -10,6 +11,7 @@ from config.settings.envcheck import (
     read_database,
     read_int,
     read_list,
+    read_optional,
     read_redis_url,
     read_str,
 )
@@ -27,6 +29,17 @@ CSRF_TRUSTED_ORIGINS = read_list("CSRF_TRUSTED_ORIGINS", [])
 FERNET_KEYS = read_list("FERNET_KEYS", [])
 
 REDIS_URL = read_redis_url("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+# Prometheus multiprocess mode: every web and worker process writes its series to files in
+# this directory and a /metrics scrape sums them (apps/common/metrics.py). prometheus_client
+# reads the variable when it is first imported, so it is set here, before any app imports
+# it, and inherited by the processes runstack starts (which empties the directory first).
+METRICS_DIR = Path(read_str("PROMETHEUS_MULTIPROC_DIR", str(VAR_DIR / "metrics")))
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(METRICS_DIR))
+METRICS_DIR.mkdir(parents=True, exist_ok=True)
+# Scrapers authenticate with "Authorization: Bearer <METRICS_TOKEN>" (when set) or with the
+# token of a staff user.
+METRICS_TOKEN = read_optional("METRICS_TOKEN")
 
 INSTALLED_APPS = [
     "daphne",

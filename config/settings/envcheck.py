@@ -21,6 +21,11 @@ def read_str(name: str, default: str | None = None) -> str:
     return value
 
 
+def read_optional(name: str) -> str:
+    """A value that may be absent ("" then), e.g. a token that turns a feature on."""
+    return env.str(name, default="")
+
+
 def read_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     value = read_str(name, default)
     if value not in choices:

@@ -1,8 +1,13 @@
 """Tests: real Redis and the real Redis channel layer; fast hashing; no .env."""
 
 import os
+import tempfile
 
-from config.settings.base import *  # noqa: F403
+# This session's own metrics files (before base reads it), inherited by the workers and
+# web processes the tests start, so a scrape sees what they counted.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="metrics-"))
+
+from config.settings.base import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdef"  # noqa: S105

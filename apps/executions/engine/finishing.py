@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from apps.executions import events
+from apps.executions import events, metrics
 from apps.executions.engine import transitions
 from apps.executions.engine.artifacts import artifact_for
 from apps.executions.engine.lease import DEFERRED, HELD, close_attempt
@@ -60,6 +60,7 @@ def finish(execution: Execution, status: str, *, error: dict[str, Any] | None = 
                                   "output", "error"])
     if status != E.SUCCEEDED:
         _cancel_left_over(execution, now)
+    transaction.on_commit(partial(metrics.execution_finished, status, execution.trigger))
     events.execution_completed(
         execution.pk, status=status, duration_ms=execution.duration_ms, error=error,
         output=preview(execution.output)[0] if execution.output is not None else None)

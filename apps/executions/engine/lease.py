@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from apps.common import rowsql
 from apps.executions import events, sql
+from apps.executions import metrics as series
 from apps.executions.engine import transitions
 from apps.executions.engine.artifacts import artifact_for, loaded_artifact, neighbourhood
 from apps.executions.models import Execution, StepAttempt, StepRun
@@ -174,6 +176,8 @@ def closing_attempt(step: StepRun, status: str, *, error: dict[str, Any] | None,
         attempt.duration_ms = round((now - attempt.started_at).total_seconds() * 1000, 3)
     attempt.error = error
     attempt.metrics = {k: v for k, v in metrics.items() if k != "samples"}
+    transaction.on_commit(partial(series.attempt_closed, step.step_type, status,
+                                  attempt.duration_ms, (error or {}).get("type")))
     if stored:
         return rowsql.updating(attempt, ["status", "finished_at", "duration_ms", "error",
                                          "metrics"])

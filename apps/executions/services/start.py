@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator
 from apps.common.crypto import encrypt_json
 from apps.common.exceptions import ApplicationError, Conflict
 from apps.common.masking import MASK
-from apps.executions import events
+from apps.executions import events, metrics
 from apps.executions.engine import admission
 from apps.executions.engine.artifacts import artifact_module
 from apps.executions.engine.scope import real_inputs
@@ -125,6 +125,7 @@ def execution_start(*, workflow: Workflow, owner: AbstractBaseUser | None = None
         StepRun(execution=execution, step_id=step_id, step_type=module.STEPS[step_id]["type"])
         for step_id in module.ORDER
     ])
+    transaction.on_commit(partial(metrics.execution_started, trigger))
     with events.together():
         events.execution_queued(execution.pk, workflow_id=workflow.pk,
                                 revision=compilation.revision, trigger=trigger,

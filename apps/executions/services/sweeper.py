@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from apps.executions import metrics
 from apps.executions.engine import admission, frontier, lease, outcomes
 from apps.executions.models import Execution, StepRun
 from worker import dispatch
@@ -62,4 +63,5 @@ def sweep() -> dict[str, int]:
     owners = set(Execution.objects.filter(status=E.QUEUED).values_list("owner_id", flat=True))
     for owner_id in owners:
         report["admitted"] += len(admission.admit(owner_id=owner_id))
+    metrics.swept(report)
     return report

@@ -86,6 +86,8 @@ class Command(BaseCommand):
         return proc, url
 
     def _supervise(self, ports: stack.StackPorts, env: dict[str, str]) -> None:
+        # The metrics of processes of an earlier run would be summed with these.
+        stack.empty_directory(Path(settings.METRICS_DIR))
         manager = Manager(Printer(sys.stdout))
         commands = stack.process_commands(ports=ports, var_dir=Path(settings.VAR_DIR))
         for name, command in commands.items():

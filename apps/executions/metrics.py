@@ -1,0 +1,135 @@
+"""The platform's Prometheus series, in one place: what the engine counts as it goes
+(counters and histograms, written by every web and worker process into the multiprocess
+directory of settings.METRICS_DIR), what a scrape reads of the current state (queued and
+running executions from the database, broker queue depth from Redis), and the text a scrape
+gets. Labels are closed sets (statuses, triggers, step types, error types, actions): never
+an input value, a name a user typed, or a secret."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import redis
+from django.conf import settings
+from django.db.models import Count
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
+from prometheus_client.core import GaugeMetricFamily
+
+from apps.executions.errors import CATALOGUE
+from apps.executions.models import Execution, StepRun
+from compiler.steps import REGISTRY
+
+# Steps run from milliseconds (expressions) to an hour (the ceiling of a step's timeout).
+STEP_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600)
+PUBLISH_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1)
+
+EXECUTIONS_STARTED = Counter("runtime_executions_started", "Executions created, by trigger.",
+                             ["trigger"])
+EXECUTIONS_FINISHED = Counter("runtime_executions_finished",
+                              "Executions that ended, by final status and trigger.",
+                              ["status", "trigger"])
+STEP_ATTEMPTS = Histogram("runtime_step_attempt_duration_seconds",
+                          "Duration of step attempts, by step type and how they ended.",
+                          ["step_type", "status"], buckets=STEP_BUCKETS)
+STEP_FAILURES = Counter("runtime_step_failures", "Failed step attempts, by step type and "
+                        "error type.", ["step_type", "error_type"])
+EVENT_PUBLISH = Histogram("runtime_event_publish_seconds",
+                          "Time to publish a batch of events to Redis pub/sub.",
+                          buckets=PUBLISH_BUCKETS)
+EVENT_PUBLISH_FAILURES = Counter("runtime_event_publish_failures",
+                                 "Event batches that could not be published (clients replay "
+                                 "them from storage).")
+SWEEPER_ACTIONS = Counter("runtime_sweeper_actions", "What the sweeper did, by action.",
+                          ["action"])
+
+
+def _closed(value: Any, known: frozenset[str] | set[str]) -> str:
+    return value if isinstance(value, str) and value in known else "other"
+
+
+_TRIGGERS = frozenset({"manual", "api", "scheduled", "webhook", "workflow"})
+_EXECUTION_STATUSES = frozenset({"succeeded", "failed", "cancelled"})
+_ATTEMPT_STATUSES = frozenset({"succeeded", "failed", "cancelled", "lost"})
+
+
+def execution_started(trigger: str) -> None:
+    EXECUTIONS_STARTED.labels(_closed(trigger, _TRIGGERS)).inc()
+
+
+def execution_finished(status: str, trigger: str) -> None:
+    EXECUTIONS_FINISHED.labels(_closed(status, _EXECUTION_STATUSES),
+                               _closed(trigger, _TRIGGERS)).inc()
+
+
+def attempt_closed(step_type: str, status: str, duration_ms: float | None,
+                   error_type: str | None) -> None:
+    kind = _closed(step_type, set(REGISTRY))
+    if duration_ms is not None:
+        STEP_ATTEMPTS.labels(kind, _closed(status, _ATTEMPT_STATUSES)).observe(duration_ms / 1000)
+    if status == "failed":
+        STEP_FAILURES.labels(kind, _closed(error_type, set(CATALOGUE))).inc()
+
+
+@contextmanager
+def timing_publish() -> Iterator[None]:
+    began = time.perf_counter()
+    try:
+        yield
+    except Exception:
+        EVENT_PUBLISH_FAILURES.inc()
+        raise
+    EVENT_PUBLISH.observe(time.perf_counter() - began)
+
+
+def swept(report: dict[str, int]) -> None:
+    for action, count in report.items():
+        if count:
+            SWEEPER_ACTIONS.labels(action).inc(count)
+
+
+class CurrentState:
+    """Read at scrape time: executions queued, running and paused (all owners), steps
+    waiting for a person, and the broker's queue depth per priority list."""
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        executions = GaugeMetricFamily("runtime_executions", "Executions not yet ended, by "
+                                       "status.", labels=["status"])
+        counts = dict(Execution.objects.filter(status__in=["queued", "running", "paused"])
+                      .order_by().values_list("status").annotate(n=Count("pk")))
+        for status in ("queued", "running", "paused"):
+            executions.add_metric([status], counts.get(status, 0))
+        yield executions
+        yield GaugeMetricFamily("runtime_approvals_waiting", "Approval steps waiting for a "
+                                "person.", value=StepRun.objects.filter(status="waiting").count())
+        depth = GaugeMetricFamily("runtime_queue_depth", "Messages waiting in the broker, by "
+                                  "Celery queue and priority list.", labels=["queue", "priority"])
+        for queue, priority, size in broker_depth(settings.CELERY_TASK_DEFAULT_QUEUE):
+            depth.add_metric([queue, priority], size)
+        yield depth
+
+
+def broker_depth(queue: str) -> list[tuple[str, str, int]]:
+    """LLEN of each of the queue's priority lists (kombu's Redis layout); empty when Redis is
+    unreachable (the scrape still answers)."""
+    steps = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("priority_steps", [0, 3, 6, 9])
+    keys = [(str(p), queue if p == 0 else f"{queue}\x06\x16{p}") for p in steps]
+    try:
+        client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=2)
+        pipe = client.pipeline(transaction=False)
+        for _, key in keys:
+            pipe.llen(key)
+        sizes = pipe.execute()
+    except redis.RedisError:
+        return []
+    return [(queue, p, int(n)) for (p, _), n in zip(keys, sizes, strict=True)]
+
+
+def scrape() -> bytes:
+    """The Prometheus text of every process's series plus the current state."""
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    registry.register(CurrentState())
+    return generate_latest(registry)
