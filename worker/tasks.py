@@ -9,6 +9,7 @@ from celery import shared_task
 from celery.signals import task_postrun, task_prerun, worker_init, worker_process_shutdown
 from django.db import close_old_connections, connections
 
+from apps.audit.services import audit_purge
 from apps.executions.engine import admission
 from apps.executions.services import retention
 from apps.executions.services.sweeper import sweep as run_sweep
@@ -43,8 +44,8 @@ def forward_logs(self, execution_id: str, first_seq: int, last_seq: int) -> int:
 
 @shared_task(name=names.RETENTION, ignore_result=True)
 def purge_old_executions() -> dict[str, int]:
-    """Daily: executions older than their owner's retention_days."""
-    return retention.purge_old_executions()
+    """Daily: executions and audit entries older than their owner's retention_days."""
+    return {**retention.purge_old_executions(), "audit_entries": audit_purge()}
 
 
 @shared_task(name=names.WAKE_STEP, ignore_result=True)

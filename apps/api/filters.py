@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django_filters.fields import IsoDateTimeField
 from rest_framework.filters import OrderingFilter
 
+from apps.audit.models import AuditEntry
 from apps.executions.models import Execution, LogLine
 from apps.executions.selectors import execution_search
 
@@ -108,3 +109,22 @@ class ExecutionOrdering(OrderingFilter):
             if alias == name:
                 queryset = queryset.annotate(**{alias: build()})
         return queryset.order_by(*ordering)
+
+
+class AuditFilter(django_filters.FilterSet):
+    action = django_filters.CharFilter(method="filter_action",
+                                       help_text='An action ("execution.cancel") or its kind '
+                                                 '("execution").')
+    via = django_filters.ChoiceFilter(choices=AuditEntry.Via.choices)
+    after = UTCDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    before = UTCDateTimeFilter(field_name="created_at", lookup_expr="lt")
+
+    class Meta:
+        model = AuditEntry
+        fields = ["action", "via"]
+
+    def filter_action(self, queryset: QuerySet[AuditEntry], name: str,
+                      value: str) -> QuerySet[AuditEntry]:
+        if "." in value:
+            return queryset.filter(action=value)
+        return queryset.filter(action__startswith=f"{value}.")

@@ -24,3 +24,10 @@ class SmallPages(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+class AuditCursor(CursorPagination):
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+    ordering = ("-created_at", "-id")

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from apps.api.views import access, executions, health, runtime, triggers, workflows
+from apps.api.views import access, audit, executions, health, runtime, triggers, workflows
 from apps.realtime.sse import execution_events
 
 app_name = "api"
@@ -28,6 +28,7 @@ urlpatterns = [
     path("settings/", runtime.SettingsView.as_view(), name="settings"),
     path("health/", health.HealthView.as_view(), name="health"),
     path("error-patterns/", executions.ErrorPatternView.as_view(), name="error-patterns"),
+    path("audit/", audit.AuditListView.as_view(), name="audit"),
     path("workflows/<int:workflow_pk>/presets/",
          presets.as_view({"get": "list", "post": "create"}), name="preset-list"),
     path("workflows/<int:workflow_pk>/presets/<int:pk>/",

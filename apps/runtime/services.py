@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
+from apps.audit.services import audit_record
 from apps.common.exceptions import ApplicationError
 from apps.runtime.models import Connection, EnvVar, RuntimeSetting
 from apps.runtime.params import PARAMS
@@ -29,8 +30,12 @@ def runtime_setting_set(*, owner: AbstractBaseUser, key: str, value: Any) -> Run
     if problem:
         raise ApplicationError(f"{key} {problem}.", code="invalid_setting",
                                fields={key: problem})
+    stored = RuntimeSetting.objects.filter(owner=owner, key=key).first()
+    before = stored.value if stored is not None else param.default
     setting, _ = RuntimeSetting.objects.update_or_create(owner=owner, key=key,
                                                          defaults={"value": value})
+    if before != value:  # a form that saves every setting records only the changed ones
+        audit_record("setting.change", owner_id=owner.pk, target=f"setting:{key}")
     return setting
 
 
@@ -66,6 +71,8 @@ def env_var_upsert(*, owner: AbstractBaseUser, name: str, value: str | None,
     env_var.is_secret = bool(is_secret)
     env_var.set_value(current if value is None else str(value))
     env_var.save()
+    audit_record("env_var.set", owner_id=owner.pk, target=f"env_var:{name}",
+                 detail={"value_changed": value is not None, "secret": env_var.is_secret})
     return env_var
 
 
@@ -86,14 +93,19 @@ def connection_upsert(*, owner: AbstractBaseUser, name: str, kind: str, config: 
     if secret is not None:
         connection.set_secret(secret)
     connection.save()
+    audit_record("connection.set", owner_id=owner.pk, target=f"connection:{name}",
+                 detail={"kind": kind, "secret_changed": secret is not None})
     return connection
 
 
 def env_var_delete(*, env_var: EnvVar) -> None:
     """Remove a variable; steps that read it fail to compile until it is back."""
+    audit_record("env_var.delete", owner_id=env_var.owner_id, target=f"env_var:{env_var.name}")
     env_var.delete()
 
 
 def connection_delete(*, connection: Connection) -> None:
     """Remove a connection and its stored secret."""
+    audit_record("connection.delete", owner_id=connection.owner_id,
+                 target=f"connection:{connection.name}")
     connection.delete()

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "apps.workflows",
     "apps.executions",
     "apps.triggers",
+    "apps.audit",
     "apps.realtime",
     "apps.api",
     "apps.web",
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "apps.api.middleware.RequestSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "apps.audit.context.AuditContextMiddleware",  # who acts, for apps/audit/services.py
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -10,6 +10,7 @@ from apps.api.serializers.access import (
     TokenCreateSerializer,
     TokenSerializer,
 )
+from apps.api.serializers.audit import AuditEntrySerializer
 from apps.api.serializers.executions import (
     ApprovalSerializer,
     ApproveSerializer,
@@ -62,6 +63,7 @@ from apps.api.serializers.workflows import (
 )
 
 __all__ = [
+    "AuditEntrySerializer",
     "ApprovalSerializer",
     "ApproveSerializer",
     "RejectSerializer",

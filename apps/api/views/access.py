@@ -20,6 +20,7 @@ from apps.api import serializers as s
 from apps.api.authentication import ThrottledBasicAuthentication, TokenCreationThrottle
 from apps.api.pagination import SmallPages
 from apps.api.views.common import UUID_PATTERN, error_responses, valid
+from apps.audit.services import audit_record
 from apps.executions.models import InputFile
 from apps.executions.services import files
 
@@ -57,6 +58,8 @@ class TokenViewSet(viewsets.ViewSet):
                                        "suggestion": "Revoke tokens you no longer use."}},
                             status=400)
         instance, token = AuthToken.objects.create(user=request.user, expiry=None)
+        audit_record("token.create", owner_id=request.user.pk,
+                     target=f"token:{instance.token_key}")
         body = {**_token_row(instance), "token": token}
         return Response(s.TokenCreatedSerializer(body).data, status=status.HTTP_201_CREATED)
 
@@ -64,6 +67,7 @@ class TokenViewSet(viewsets.ViewSet):
                    parameters=[OpenApiParameter("token_key", str, OpenApiParameter.PATH)])
     def destroy(self, request: Request, token_key: str | None = None) -> Response:
         token = get_object_or_404(AuthToken, user=request.user, token_key=token_key)
+        audit_record("token.revoke", owner_id=request.user.pk, target=f"token:{token_key}")
         token.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from jsonschema import Draft202012Validator
 
+from apps.audit.services import audit_record
 from apps.common.exceptions import ApplicationError, Conflict, NotFound
 from apps.executions.engine import lease, outcomes
 from apps.executions.models import Execution, StepRun
@@ -68,6 +69,9 @@ def step_approve(*, execution: Execution, step_id: str, user: AbstractBaseUser,
     output = {"approved": True, "by": user.get_username(), "at": timezone.now().isoformat(),
               "data": data}
     outcomes.step_succeed(step_pk=step.pk, token=step.lease_token, output=output, metrics={})
+    audit_record("step.approve", owner_id=execution.owner_id,
+                 target=f"execution:{execution.pk}", detail={"step": step_id,
+                                                             "fields": sorted(data)})
     step.refresh_from_db()
     return step
 
@@ -80,5 +84,7 @@ def step_reject(*, execution: Execution, step_id: str, user: AbstractBaseUser,
     outcomes.step_fail(step_pk=step.pk, token=step.lease_token, error={
         "type": "approval_rejected", "by": who, "reason": reason,
         "message": f"rejected by {who}" + (f": {reason}" if reason else "")})
+    audit_record("step.reject", owner_id=execution.owner_id,
+                 target=f"execution:{execution.pk}", detail={"step": step_id})
     step.refresh_from_db()
     return step

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from apps.audit.services import audit_record
 from apps.common.exceptions import ApplicationError, Conflict
 from apps.executions import events
 from apps.executions.engine import finishing, frontier, transitions
@@ -18,6 +19,11 @@ from apps.runtime.selectors import runtime_config_get
 
 S = StepRun.Status
 E = Execution.Status
+
+
+def _audit(action: str, execution: Execution, **detail: Any) -> None:
+    audit_record(action, owner_id=execution.owner_id, target=f"execution:{execution.pk}",
+                 detail=detail)
 
 
 def _lock(execution: Execution) -> Execution:
@@ -33,6 +39,7 @@ def execution_cancel(*, execution: Execution) -> Execution:
         return execution
     finishing.finish(execution, E.CANCELLED, error={"type": "cancelled",
                                                     "message": "cancelled by the user"})
+    _audit("execution.cancel", execution)
     # Children are cancelled after this commits, each in its own transaction: a child that
     # finishes locks itself and then its parent, so holding the parent while locking a child
     # here would be the opposite order (a deadlock).
@@ -58,6 +65,7 @@ def execution_pause(*, execution: Execution) -> Execution:
     transitions.move(execution, E.PAUSED)
     execution.save(update_fields=["status"])
     events.execution_paused(execution.pk)
+    _audit("execution.pause", execution)
     return execution
 
 
@@ -76,6 +84,7 @@ def execution_resume(*, execution: Execution) -> Execution:
     for step in StepRun.objects.filter(execution=execution, status__in=[S.QUEUED, S.RETRYING]):
         frontier.send(execution, step, config=config)  # refused while paused: send again
     frontier.schedule_ready(execution)
+    _audit("execution.resume", execution)
     return execution
 
 
@@ -151,6 +160,8 @@ def step_retry(*, execution: Execution, step_id: str, inputs: dict[str, Any] | N
     events.step_queued(execution.pk, step_id, retry=True,
                        overrides={k: v for k, v in overrides.items() if k != "inputs"})
     frontier.schedule_ready(execution)
+    _audit("step.retry", execution, step=step_id, changed=sorted(
+        k for k in ("inputs", "timeout_seconds", "memory_limit_mb") if k in overrides))
     step.refresh_from_db()
     return step
 
@@ -178,5 +189,6 @@ def step_skip(*, execution: Execution, step_id: str, output: Any = None) -> Step
     events.step_skipped(execution.pk, step_id, reason="skipped by the user", output=output)
     _reopen(execution, step_id)
     frontier.schedule_ready(execution)
+    _audit("step.skip", execution, step=step_id)
     step.refresh_from_db()
     return step

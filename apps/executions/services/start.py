@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from jsonschema import Draft202012Validator
 
+from apps.audit.services import audit_record
 from apps.common.crypto import encrypt_json
 from apps.common.exceptions import ApplicationError, Conflict
 from apps.common.masking import MASK
@@ -126,6 +127,11 @@ def execution_start(*, workflow: Workflow, owner: AbstractBaseUser | None = None
         for step_id in module.ORDER
     ])
     transaction.on_commit(partial(metrics.execution_started, trigger))
+    if parent is None:  # a child is its parent's doing, already recorded
+        audit_record("execution.start", owner_id=owner_id, target=f"execution:{execution.pk}",
+                     detail={"workflow": workflow.pk, "trigger": trigger,
+                             "priority": Priority(execution.priority).label,
+                             **({"rerun_of": str(rerun_of.pk)} if rerun_of else {})})
     with events.together():
         events.execution_queued(execution.pk, workflow_id=workflow.pk,
                                 revision=compilation.revision, trigger=trigger,

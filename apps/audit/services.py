@@ -1,0 +1,54 @@
+"""Recording and purging audit entries. `audit_record` is called by the services that change
+things (starts, controls, approvals, settings, env vars, connections, tokens), so the API and
+the web app are covered alike; it reads who and where from the current request."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from apps.audit.context import current_request
+from apps.audit.models import AuditEntry
+from apps.common.throttle import client_address
+from apps.runtime.models import RuntimeSetting
+from apps.runtime.params import PARAMS
+
+V = AuditEntry.Via
+
+
+def audit_record(action: str, *, owner_id: int, target: str = "",
+                 detail: dict[str, Any] | None = None) -> AuditEntry:
+    """Append one entry. Only names and ids belong in `detail`, never values."""
+    request = current_request()
+    actor = getattr(request, "user", None) if request is not None else None
+    signed_in = actor is not None and actor.is_authenticated
+    if request is None or not signed_in:
+        via = V.SYSTEM
+    elif request.headers.get("Authorization"):  # a token (or basic auth for a new token)
+        via = V.API
+    else:
+        via = V.WEB
+    return AuditEntry.objects.create(
+        owner_id=owner_id, actor=actor if signed_in else None,
+        actor_name=actor.get_username() if signed_in else "", action=action,
+        target=target[:300], detail=detail or {}, via=via,
+        address=client_address(request)[:64] if request is not None else "",
+        user_agent=(request.headers.get("User-Agent", "") if request is not None else "")[:200])
+
+
+def audit_purge(*, days: int | None = None) -> int:
+    """Entries older than each owner's retention_days (or `days`), in one delete per owner."""
+    now = timezone.now()
+    default = PARAMS["retention_days"].default
+    custom = dict(RuntimeSetting.objects.filter(key="retention_days").values_list("owner_id",
+                                                                                   "value"))
+    deleted = 0
+    for owner_id in get_user_model().objects.filter(
+            pk__in=AuditEntry.objects.values("owner_id")).values_list("pk", flat=True):
+        keep = days if days is not None else int(custom.get(owner_id, default))
+        deleted += AuditEntry.objects.filter(
+            owner_id=owner_id, created_at__lt=now - timedelta(days=keep)).delete()[0]
+    return deleted
