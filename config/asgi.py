@@ -26,8 +26,11 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from apps.executions import tracing  # noqa: E402
 from apps.realtime.auth import TokenAuthMiddleware  # noqa: E402
 from apps.realtime.routing import websocket_urlpatterns  # noqa: E402
+
+tracing.setup("runtime-web")  # only when OTEL_EXPORTER_OTLP_ENDPOINT is set
 
 application = ProtocolTypeRouter(
     {

@@ -121,13 +121,17 @@ def _auth_headers(kind: str | None, secret: Any) -> dict[str, str]:
 
 
 def perform(request: dict[str, Any], *, policy: HttpPolicy, connection_kind: str | None,
-            connection_secret: Any, idempotency_key: str) -> dict[str, Any]:
-    """Send the request; returns {status, headers, body}."""
+            connection_secret: Any, idempotency_key: str,
+            traceparent: str | None = None) -> dict[str, Any]:
+    """Send the request; returns {status, headers, body}. `traceparent` (W3C) lets the
+    called service join the execution's trace."""
     method = str(request.get("method") or "GET").upper()
     url = str(request.get("url") or "")
     headers = {str(k): str(v) for k, v in (request.get("headers") or {}).items()}
     headers.update(_auth_headers(connection_kind, connection_secret))
     headers.setdefault("Idempotency-Key", idempotency_key)
+    if traceparent:
+        headers["traceparent"] = traceparent
     body = request.get("body")
     content: bytes | None = None
     if body is not None and method not in ("GET", "HEAD"):

@@ -6,10 +6,17 @@ import logging
 import time
 
 from celery import shared_task
-from celery.signals import task_postrun, task_prerun, worker_init, worker_process_shutdown
+from celery.signals import (
+    task_postrun,
+    task_prerun,
+    worker_init,
+    worker_process_init,
+    worker_process_shutdown,
+)
 from django.db import close_old_connections, connections
 
 from apps.audit.services import audit_purge
+from apps.executions import tracing
 from apps.executions.engine import admission
 from apps.executions.services import retention
 from apps.executions.services.sweeper import sweep as run_sweep
@@ -85,9 +92,15 @@ def _refuse_pools_without_time_limits(sender=None, **_kwargs):  # type: ignore[n
                          "the prefork pool (-P prefork)")
 
 
+@worker_process_init.connect
+def _start_tracing(**_kwargs):  # type: ignore[no-untyped-def]
+    tracing.setup("runtime-worker")  # after the fork: the exporter's thread is this process's
+
+
 @worker_process_shutdown.connect
 def _close_sandboxes(**_kwargs):  # type: ignore[no-untyped-def]
     sandbox.close_all()
+    tracing.flush()
 
 
 _last_task_end = 0.0

@@ -40,6 +40,9 @@ METRICS_DIR.mkdir(parents=True, exist_ok=True)
 # Scrapers authenticate with "Authorization: Bearer <METRICS_TOKEN>" (when set) or with the
 # token of a staff user.
 METRICS_TOKEN = read_optional("METRICS_TOKEN")
+# OpenTelemetry traces (apps/executions/tracing.py) are exported here over OTLP/HTTP when
+# set; the exporter reads the other OTEL_* variables itself.
+OTEL_EXPORTER_OTLP_ENDPOINT = read_optional("OTEL_EXPORTER_OTLP_ENDPOINT")
 
 INSTALLED_APPS = [
     "daphne",

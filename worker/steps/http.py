@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from apps.executions import tracing
 from apps.runtime.selectors import connection_get
 from worker import http_step
 from worker.steps.base import StepError, StepRunner
@@ -35,7 +36,9 @@ def run(ctx: StepContext, request: dict[str, Any]) -> Any:
         result = http_step.perform(request, policy=policy, connection_kind=kind,
                                    connection_secret=secret,
                                    idempotency_key=f"{ctx.claim.execution.pk}:"
-                                                   f"{ctx.step.step_id}")
+                                                   f"{ctx.step.step_id}",
+                                   traceparent=tracing.traceparent(
+                                       ctx.claim.execution.pk, ctx.step.step_id, ctx.attempt))
     except http_step.HttpStepError as exc:
         raise StepError(exc.kind, ctx.scope.mask(exc.message),
                         suggestion=exc.suggestion) from None

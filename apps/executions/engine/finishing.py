@@ -13,12 +13,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from apps.executions import events, metrics
+from apps.executions import events, metrics, tracing
 from apps.executions.engine import transitions
 from apps.executions.engine.artifacts import artifact_for
 from apps.executions.engine.lease import DEFERRED, HELD, close_attempt
 from apps.executions.engine.scope import build_scope
-from apps.executions.models import TERMINAL_EXECUTION, Execution, StepRun
+from apps.executions.models import TERMINAL_EXECUTION, Execution, Priority, StepRun
 from apps.executions.selectors import queue_unblocked_by
 from compiler import expressions
 from worker import dispatch
@@ -61,6 +61,10 @@ def finish(execution: Execution, status: str, *, error: dict[str, Any] | None = 
     if status != E.SUCCEEDED:
         _cancel_left_over(execution, now)
     transaction.on_commit(partial(metrics.execution_finished, status, execution.trigger))
+    if tracing.enabled():
+        transaction.on_commit(partial(
+            tracing.execution_ended, execution.pk, execution.workflow_id, status,
+            execution.trigger, Priority(execution.priority).label, execution.created_at, now))
     events.execution_completed(
         execution.pk, status=status, duration_ms=execution.duration_ms, error=error,
         output=preview(execution.output)[0] if execution.output is not None else None)

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.common import rowsql
-from apps.executions import events, sql
+from apps.executions import events, sql, tracing
 from apps.executions import metrics as series
 from apps.executions.engine import transitions
 from apps.executions.engine.artifacts import artifact_for, loaded_artifact, neighbourhood
@@ -178,6 +178,10 @@ def closing_attempt(step: StepRun, status: str, *, error: dict[str, Any] | None,
     attempt.metrics = {k: v for k, v in metrics.items() if k != "samples"}
     transaction.on_commit(partial(series.attempt_closed, step.step_type, status,
                                   attempt.duration_ms, (error or {}).get("type")))
+    if tracing.enabled():
+        transaction.on_commit(partial(tracing.attempt_ended, step.execution_id, step.step_id,
+                                      step.step_type, attempt.number, attempt.started_at, now,
+                                      status, (error or {}).get("type"), attempt.metrics))
     if stored:
         return rowsql.updating(attempt, ["status", "finished_at", "duration_ms", "error",
                                          "metrics"])

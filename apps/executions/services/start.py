@@ -7,13 +7,15 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils import timezone
 from jsonschema import Draft202012Validator
 
+from apps.audit.context import current_request
 from apps.audit.services import audit_record
 from apps.common.crypto import encrypt_json
 from apps.common.exceptions import ApplicationError, Conflict
 from apps.common.masking import MASK
-from apps.executions import events, metrics
+from apps.executions import events, metrics, tracing
 from apps.executions.engine import admission
 from apps.executions.engine.artifacts import artifact_module
 from apps.executions.engine.scope import real_inputs
@@ -127,6 +129,11 @@ def execution_start(*, workflow: Workflow, owner: AbstractBaseUser | None = None
         for step_id in module.ORDER
     ])
     transaction.on_commit(partial(metrics.execution_started, trigger))
+    if tracing.enabled():
+        request = current_request()
+        transaction.on_commit(partial(
+            tracing.start_call, execution.pk, execution.created_at, timezone.now(), trigger,
+            tracing.caller(request.headers.get("traceparent") if request else None)))
     if parent is None:  # a child is its parent's doing, already recorded
         audit_record("execution.start", owner_id=owner_id, target=f"execution:{execution.pk}",
                      detail={"workflow": workflow.pk, "trigger": trigger,
