@@ -53,6 +53,11 @@ def enqueue_admit(owner_id: int, group: tuple[int, str] | None = None) -> None:
     _send(names.ADMIT, [owner_id, *(group or ())], f"admission for owner #{owner_id}")
 
 
+def enqueue_alert(notification_id: int) -> None:
+    """Send a recorded alert notification (retried with backoff by the task)."""
+    _send(names.SEND_ALERT, [notification_id], f"alert notification #{notification_id}")
+
+
 def enqueue_log_forward(execution_id: Any, first_seq: int, last_seq: int) -> None:
     _send(names.FORWARD_LOGS, [str(execution_id), first_seq, last_seq],
           f"log forwarding of {execution_id}")

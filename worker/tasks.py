@@ -15,6 +15,7 @@ from celery.signals import (
 )
 from django.db import close_old_connections, connections
 
+from apps.alerts import services as alerts
 from apps.audit.services import audit_purge
 from apps.executions import tracing
 from apps.executions.engine import admission
@@ -47,6 +48,23 @@ def forward_logs(self, execution_id: str, first_seq: int, last_seq: int) -> int:
                            "stored)", execution_id, first_seq, last_seq, error)
             return 0
         raise self.retry(countdown=min(300, 2 ** self.request.retries), exc=error) from None
+
+
+@shared_task(name=names.EVALUATE_ALERTS, ignore_result=True)
+def evaluate_alerts() -> int:
+    """Every ALERT_TICK_S: the alert rules look at what happened since they last looked."""
+    return alerts.alerts_evaluate()
+
+
+@shared_task(name=names.SEND_ALERT, bind=True, ignore_result=True,
+             max_retries=alerts.MAX_ATTEMPTS)
+def send_alert(self, notification_id: int) -> str:  # type: ignore[no-untyped-def]
+    """One delivery attempt; a failed one is tried again later, with backoff, up to
+    MAX_ATTEMPTS (each attempt and its error recorded on the notification)."""
+    outcome = alerts.alert_deliver(notification_id=notification_id)
+    if outcome == "retrying":
+        raise self.retry(countdown=min(600, 2 ** self.request.retries * 5))
+    return outcome
 
 
 @shared_task(name=names.RETENTION, ignore_result=True)

@@ -4,7 +4,16 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from apps.api.views import access, audit, executions, health, runtime, triggers, workflows
+from apps.api.views import (
+    access,
+    alerts,
+    audit,
+    executions,
+    health,
+    runtime,
+    triggers,
+    workflows,
+)
 from apps.realtime.sse import execution_events
 
 app_name = "api"
@@ -16,6 +25,7 @@ router.register("env-vars", runtime.EnvVarViewSet, basename="env-var")
 router.register("connections", runtime.ConnectionViewSet, basename="connection")
 router.register("tokens", access.TokenViewSet, basename="token")
 router.register("files", access.InputFileViewSet, basename="file")
+router.register("alert-rules", alerts.AlertRuleViewSet, basename="alert-rule")
 
 presets = workflows.PresetViewSet
 schedules = triggers.ScheduleViewSet

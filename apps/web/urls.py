@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.web import approvals, triggers, views
+from apps.web import alerts, approvals, triggers, views
 
 app_name = "web"
 
@@ -21,5 +21,6 @@ urlpatterns = [
          name="performance"),
     path("executions/<uuid:pk>/steps/<str:step_id>/", views.step_debug, name="step"),
     path("settings/", views.runtime_settings, name="settings"),
+    path("settings/alerts/", alerts.alert_action, name="alerts"),
     path("approvals/", approvals.approvals_page, name="approvals"),
 ]

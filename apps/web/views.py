@@ -25,6 +25,7 @@ from apps.runtime import services as runtime_services
 from apps.runtime.models import Connection, EnvVar
 from apps.runtime.params import PARAMS
 from apps.runtime.selectors import runtime_config_get
+from apps.web.alerts import alerts_context
 from apps.web.triggers import triggers_context
 from apps.workflows import services as workflow_services
 from apps.workflows.models import Workflow
@@ -206,7 +207,7 @@ def runtime_settings(request: HttpRequest) -> HttpResponse:
     return _page(request, "web/settings.html", params=params,
                  env_vars=EnvVar.objects.filter(owner=request.user).order_by("name"),
                  connections=Connection.objects.filter(owner=request.user).order_by("name"),
-                 kinds=Connection.Kind.values)
+                 kinds=Connection.Kind.values, **alerts_context(request.user))
 
 
 def _kind(default: Any) -> str:

@@ -44,6 +44,18 @@ METRICS_TOKEN = read_optional("METRICS_TOKEN")
 # set; the exporter reads the other OTEL_* variables itself.
 OTEL_EXPORTER_OTLP_ENDPOINT = read_optional("OTEL_EXPORTER_OTLP_ENDPOINT")
 
+# Alert emails (apps/alerts) go through Django's mailer: the console backend (prints them)
+# unless EMAIL_BACKEND names another; SMTP takes EMAIL_HOST, _PORT, _HOST_USER, _PASSWORD
+# and EMAIL_USE_TLS.
+_MAIL_BACKEND = read_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+MAILERS = {"default": {"BACKEND": _MAIL_BACKEND, "OPTIONS": {
+    "host": read_str("EMAIL_HOST", "localhost"), "port": read_int("EMAIL_PORT", 25),
+    "username": read_optional("EMAIL_HOST_USER"),
+    "password": read_optional("EMAIL_HOST_PASSWORD"),
+    "use_tls": read_bool("EMAIL_USE_TLS", False)} if _MAIL_BACKEND.endswith(
+        "smtp.EmailBackend") else {}}}
+DEFAULT_FROM_EMAIL = read_str("DEFAULT_FROM_EMAIL", "runtime-engine@localhost")
+
 INSTALLED_APPS = [
     "daphne",
     "django.contrib.admin",
@@ -64,6 +76,7 @@ INSTALLED_APPS = [
     "apps.executions",
     "apps.triggers",
     "apps.audit",
+    "apps.alerts",
     "apps.realtime",
     "apps.api",
     "apps.web",
@@ -186,12 +199,15 @@ MAX_WORKER_LOST = read_int("MAX_WORKER_LOST", 3)
 # Schedules (apps/triggers): the tick that starts what is due runs this often; a fire time
 # handled later than the grace counts as missed (the schedule's catch_up decides).
 SCHEDULE_TICK_S = read_int("SCHEDULE_TICK_S", 1)
+ALERT_TICK_S = read_int("ALERT_TICK_S", 15)  # how often alert rules look (apps/alerts)
 SCHEDULE_LATE_GRACE_S = read_int("SCHEDULE_LATE_GRACE_S", 60)
 HOOK_MAX_BODY_BYTES = read_int("HOOK_MAX_BODY_BYTES", 1024 * 1024)
 CELERY_BEAT_SCHEDULE = {
     "sweep": {"task": "worker.sweep", "schedule": float(SWEEP_INTERVAL_S)},
     "schedules": {"task": "worker.fire_schedules", "schedule": float(SCHEDULE_TICK_S),
                   "options": {"expires": float(SCHEDULE_TICK_S) * 5}},
+    "alerts": {"task": "worker.evaluate_alerts", "schedule": float(ALERT_TICK_S),
+               "options": {"expires": float(ALERT_TICK_S) * 2}},
     "retention": {"task": "worker.purge_old_executions",
                   "schedule": float(read_int("RETENTION_INTERVAL_S", 24 * 3600))},
 }

@@ -10,6 +10,11 @@ from apps.api.serializers.access import (
     TokenCreateSerializer,
     TokenSerializer,
 )
+from apps.api.serializers.alerts import (
+    AlertNotificationSerializer,
+    AlertRuleSerializer,
+    AlertRuleWriteSerializer,
+)
 from apps.api.serializers.audit import AuditEntrySerializer
 from apps.api.serializers.executions import (
     ApprovalSerializer,
@@ -63,6 +68,9 @@ from apps.api.serializers.workflows import (
 )
 
 __all__ = [
+    "AlertNotificationSerializer",
+    "AlertRuleSerializer",
+    "AlertRuleWriteSerializer",
     "AuditEntrySerializer",
     "ApprovalSerializer",
     "ApproveSerializer",
