@@ -4,6 +4,7 @@ rule per cool-down), delivered with retries; every notification is recorded."""
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 from typing import Any
 
@@ -24,6 +25,7 @@ from apps.workflows.models import Workflow
 from worker import dispatch, http_step
 
 MAX_ATTEMPTS = 5
+PARAM_MAX = 1_000_000  # counts, minutes and factors beyond this are typos
 N = AlertNotification.Status
 
 
@@ -45,17 +47,23 @@ def _check(owner_id: int, values: dict[str, Any]) -> dict[str, Any]:
     for name, (kind_type, minimum) in rules.PARAMS.get(kind, {}).items():
         try:
             value = kind_type(params[name])
-            if value < minimum:
+            if not math.isfinite(value) or not minimum <= value <= PARAM_MAX:
                 raise ValueError
             params[name] = value
-        except (KeyError, TypeError, ValueError):
-            fields[f"params.{name}"] = f"A number of at least {minimum:g} is needed."
+        except (KeyError, TypeError, ValueError, OverflowError):
+            fields[f"params.{name}"] = (f"A number from {minimum:g} to {PARAM_MAX:,} is "
+                                        "needed.")
+    step_id = params.get("step_id")
+    if step_id is not None and (not isinstance(step_id, str) or len(step_id) > 200):
+        fields["params.step_id"] = "A step id (text, at most 200 characters)."
     channel, target = values.get("channel"), str(values.get("target") or "").strip()
     if channel == AlertRule.Channel.WEBHOOK:
         try:
             http_step.check_destination(target, _policy(owner_id))
         except http_step.HttpStepError as exc:
             fields["target"] = exc.message
+        except ValueError as exc:  # a URL urllib cannot even split
+            fields["target"] = f"Not a URL: {exc}."
     elif channel == AlertRule.Channel.EMAIL:
         try:
             validate_email(target)
@@ -74,7 +82,11 @@ def _check(owner_id: int, values: dict[str, Any]) -> dict[str, Any]:
 def _workflow(owner_id: int, workflow_id: Any) -> Workflow | None:
     if workflow_id in (None, ""):
         return None
-    found = Workflow.objects.filter(owner_id=owner_id, pk=workflow_id).first()
+    try:
+        pk = int(workflow_id)
+    except (TypeError, ValueError):
+        pk = -1
+    found = Workflow.objects.filter(owner_id=owner_id, pk=pk).first() if 0 < pk < 2**31 else None
     if found is None:
         raise ApplicationError("No such workflow.", code="invalid_alert_rule",
                                fields={"workflow": "Not one of your workflows."})
@@ -91,6 +103,8 @@ def alert_rule_save(*, owner_id: int, rule: AlertRule | None = None,
                "workflow": rule.workflow_id} if rule else {"cooldown_minutes": 30,
                                                             "enabled": True}
     checked = _check(owner_id, {**current, **values})
+    checked["cooldown_minutes"] = min(max(int(checked.get("cooldown_minutes") or 0), 0),
+                                      PARAM_MAX)
     rule = rule or AlertRule(owner_id=owner_id, last_checked_at=timezone.now())
     rule.workflow = _workflow(owner_id, checked.get("workflow"))
     for name in ("name", "kind", "params", "channel", "target", "cooldown_minutes", "enabled"):

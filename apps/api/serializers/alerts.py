@@ -10,7 +10,8 @@ from apps.alerts.models import AlertNotification, AlertRule
 class AlertRuleWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False)
     kind = serializers.ChoiceField(choices=AlertRule.Kind.choices, required=False)
-    workflow = serializers.IntegerField(required=False, allow_null=True,
+    workflow = serializers.IntegerField(required=False, allow_null=True, min_value=1,
+                                        max_value=2**31 - 1,
                                         help_text="A workflow id; null: every workflow.")
     params = serializers.JSONField(required=False, help_text="step_failures: {count, "
                                    "minutes, step_id?}; slow_execution: {factor}; "
