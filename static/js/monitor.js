@@ -12,11 +12,18 @@
     skipped: "⤼", cancelled: "■", pending: "·", waiting: "✎" };
   let execution = null, gantt = null, refreshTimer = null;
 
+  // The saved canvas position; 0 is a position (only a missing or non-numeric one is
+  // replaced, by a place in a row).
+  function place(position, i) {
+    const x = Number(position && position.x), y = Number(position && position.y);
+    return Number.isFinite(x) && Number.isFinite(y) ? { x, y } : { x: i * 180, y: 0 };
+  }
+
   const graph = cytoscape({
     container: document.getElementById("graph"),
     elements: [
       ...page.nodes.map((n, i) => ({ data: { id: n.id, name: n.label, status: "pending" },
-        position: { x: Number(n.position.x) || i * 180, y: Number(n.position.y) || 0 } })),
+        position: place(n.position, i) })),
       ...page.edges.map((e, i) => ({ data: { id: `e${i}`, source: e.source, target: e.target } })),
     ],
     layout: { name: "preset", fit: true, padding: 30 },
