@@ -22,6 +22,10 @@ ALLOWED_FILTERS = frozenset(
      "join", "first", "last", "abs", "min", "max", "sum", "list", "sort", "unique", "replace"}
 )
 _WHOLE = re.compile(r"^\s*\{\{(?P<expr>.*)\}\}\s*$", re.DOTALL)
+# `{{ steps.fetch.output.body }}`, the commonest expression by far: a dotted path alone,
+# analysed without Jinja's parser (which would find the same single reference). Segments
+# starting with "_" and anything else take the parser's road, with its checks and errors.
+_PLAIN_PATH = re.compile(r"\{\{\s*([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)*)\s*\}\}")
 MAX_EXPRESSION_LENGTH = 10_000
 
 
@@ -84,6 +88,9 @@ def analyse(text: str) -> Analysis:
     """Parse a string that may hold `{{ }}` parts; raise ExpressionError when it is unusable."""
     if len(text) > MAX_EXPRESSION_LENGTH and contains_expression(text):
         raise ExpressionError(f"expression text is longer than {MAX_EXPRESSION_LENGTH} characters")
+    plain = _PLAIN_PATH.fullmatch(text)
+    if plain is not None and plain.group(1).split(".", 1)[0] in ROOTS:
+        return Analysis(references=[Reference(tuple(plain.group(1).split(".")))])
     try:
         tree = _parse(text)
     except TemplateSyntaxError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from config.settings.envcheck import (
     read_bool,
@@ -44,16 +45,23 @@ METRICS_TOKEN = read_optional("METRICS_TOKEN")
 # set; the exporter reads the other OTEL_* variables itself.
 OTEL_EXPORTER_OTLP_ENDPOINT = read_optional("OTEL_EXPORTER_OTLP_ENDPOINT")
 
-# Alert emails (apps/alerts) go through Django's mailer: the console backend (prints them)
-# unless EMAIL_BACKEND names another; SMTP takes EMAIL_HOST, _PORT, _HOST_USER, _PASSWORD
-# and EMAIL_USE_TLS.
-_MAIL_BACKEND = read_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-MAILERS = {"default": {"BACKEND": _MAIL_BACKEND, "OPTIONS": {
-    "host": read_str("EMAIL_HOST", "localhost"), "port": read_int("EMAIL_PORT", 25),
-    "username": read_optional("EMAIL_HOST_USER"),
-    "password": read_optional("EMAIL_HOST_PASSWORD"),
-    "use_tls": read_bool("EMAIL_USE_TLS", False)} if _MAIL_BACKEND.endswith(
-        "smtp.EmailBackend") else {}}}
+
+
+def mailers_from_env(default_backend: str) -> dict[str, Any]:
+    """Django's MAILERS from EMAIL_BACKEND (else `default_backend`); SMTP takes EMAIL_HOST,
+    EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD and EMAIL_USE_TLS."""
+    backend = read_str("EMAIL_BACKEND", default_backend)
+    options = {"host": read_str("EMAIL_HOST", "localhost"), "port": read_int("EMAIL_PORT", 25),
+               "username": read_optional("EMAIL_HOST_USER"),
+               "password": read_optional("EMAIL_HOST_PASSWORD"),
+               "use_tls": read_bool("EMAIL_USE_TLS", False)}
+    return {"default": {"BACKEND": backend,
+                        "OPTIONS": options if backend.endswith("smtp.EmailBackend") else {}}}
+
+
+# Alert emails (apps/alerts) go through Django's mailer; here the console prints them
+# (production settings default to SMTP).
+MAILERS = mailers_from_env("django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = read_str("DEFAULT_FROM_EMAIL", "runtime-engine@localhost")
 
 INSTALLED_APPS = [
@@ -266,6 +274,8 @@ SPECTACULAR_SETTINGS = {
         "ExecutionStatusEnum": "apps.executions.models.Execution.Status",
         "StepStatusEnum": "apps.executions.models.StepRun.Status",
         "CompilationStatusEnum": "apps.workflows.models.Compilation.Status",
+        "AlertRuleKindEnum": "apps.alerts.models.AlertRule.Kind",
+        "ConnectionKindEnum": "apps.runtime.models.Connection.Kind",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
                              "apps.api.schema.add_event_stream",

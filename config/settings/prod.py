@@ -8,6 +8,7 @@ for required in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "FERNET_KEYS", "ALLO
 from config.settings.base import *  # noqa: E402,F403
 
 DEBUG = False
+MAILERS = mailers_from_env("django.core.mail.backends.smtp.EmailBackend")  # noqa: F405
 FERNET_KEYS = read_list("FERNET_KEYS", [])
 SECURE_SSL_REDIRECT = read_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
