@@ -19,10 +19,10 @@ class AlertRuleAdmin(admin.ModelAdmin):
 
 @admin.register(AlertNotification)
 class AlertNotificationAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "rule", "status", "attempts", "sent_at", "last_error")
-    list_filter = ("status", "created_at")
+    list_display = ("created_at", "rule", "outcome", "attempts", "sent_at", "last_error")
+    list_filter = ("outcome", "created_at")
     search_fields = ("rule__name", "text")
-    readonly_fields = ("rule", "text", "status", "attempts", "last_error", "created_at",
+    readonly_fields = ("rule", "text", "outcome", "attempts", "last_error", "created_at",
                        "sent_at")
 
     def has_add_permission(self, request: Any) -> bool:

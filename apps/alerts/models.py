@@ -44,7 +44,7 @@ class AlertRule(models.Model):
 
 
 class AlertNotification(models.Model):
-    class Status(models.TextChoices):
+    class Outcome(models.TextChoices):
         PENDING = "pending"
         RETRYING = "retrying"
         SENT = "sent"
@@ -52,7 +52,7 @@ class AlertNotification(models.Model):
 
     rule = models.ForeignKey(AlertRule, on_delete=models.CASCADE, related_name="notifications")
     text = models.TextField()  # what was said, secrets masked
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -62,4 +62,4 @@ class AlertNotification(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.rule.name}: {self.status}"
+        return f"{self.rule.name}: {self.outcome}"

@@ -26,7 +26,7 @@ from worker import dispatch, http_step
 
 MAX_ATTEMPTS = 5
 PARAM_MAX = 1_000_000  # counts, minutes and factors beyond this are typos
-N = AlertNotification.Status
+N = AlertNotification.Outcome
 
 
 def _policy(owner_id: int) -> http_step.HttpPolicy:
@@ -150,8 +150,8 @@ def _evaluate(rule: AlertRule) -> int:
 def alert_deliver(*, notification_id: int) -> str:
     """One attempt to send: `sent`, `retrying` (try again later) or `failed` (gave up)."""
     notification = AlertNotification.objects.select_related("rule").get(pk=notification_id)
-    if notification.status in (N.SENT, N.FAILED):
-        return notification.status
+    if notification.outcome in (N.SENT, N.FAILED):
+        return notification.outcome
     rule = notification.rule
     notification.attempts += 1
     try:
@@ -168,9 +168,9 @@ def alert_deliver(*, notification_id: int) -> str:
                                               f"the receiver answered {answer['status']}", "")
     except (http_step.HttpStepError, OSError) as exc:
         notification.last_error = str(getattr(exc, "message", exc))[:2000]
-        notification.status = N.RETRYING if notification.attempts < MAX_ATTEMPTS else N.FAILED
+        notification.outcome = N.RETRYING if notification.attempts < MAX_ATTEMPTS else N.FAILED
     else:
-        notification.status, notification.sent_at = N.SENT, timezone.now()
+        notification.outcome, notification.sent_at = N.SENT, timezone.now()
         notification.last_error = ""
-    notification.save(update_fields=["attempts", "last_error", "status", "sent_at"])
-    return notification.status
+    notification.save(update_fields=["attempts", "last_error", "outcome", "sent_at"])
+    return notification.outcome

@@ -177,7 +177,7 @@ def test_email_and_the_api(user, http_server, allowed, mailoutbox):
     assert alert_deliver(notification_id=notification.pk) == "sent"
     assert mailoutbox[0].to == ["ops@example.com"] and "mail me" in mailoutbox[0].subject
     listed = api.get(f"/api/v1/alert-rules/{made.json()['id']}/notifications/").json()
-    assert listed[0]["status"] == "sent"
+    assert listed[0]["outcome"] == "sent"
     assert api.patch(f"/api/v1/alert-rules/{made.json()['id']}/", {"enabled": False},
                      format="json").json()["enabled"] is False
     assert api.delete(f"/api/v1/alert-rules/{made.json()['id']}/").status_code == 204

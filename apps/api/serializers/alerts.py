@@ -37,5 +37,5 @@ class AlertRuleSerializer(serializers.ModelSerializer):
 class AlertNotificationSerializer(serializers.ModelSerializer):
     class Meta:
         model = AlertNotification
-        fields = ["id", "created_at", "text", "status", "attempts", "last_error", "sent_at"]
+        fields = ["id", "created_at", "text", "outcome", "attempts", "last_error", "sent_at"]
         read_only_fields = fields
