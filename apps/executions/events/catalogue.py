@@ -178,10 +178,11 @@ def logs(execution_id: Any, step_id: str, attempt: int,
     the first line's sequence number (0 for no lines)."""
     if not lines:
         return 0
-    rows = store_log_lines(execution_id, step_id, attempt, lines)
-    first = rows[0].seq
+    first, messages = store_log_lines(execution_id, step_id, attempt, lines)
     _record("logs", execution_id, step_id, data={
-        "first_seq": first, "last_seq": rows[-1].seq,
-        "lines": [{"seq": r.seq, "timestamp": r.timestamp.isoformat(), "level": r.level,
-                   "step_id": step_id, "message": r.message} for r in rows]})
+        "first_seq": first, "last_seq": first + len(lines) - 1,
+        "lines": [{"seq": first + i, "timestamp": at.isoformat(), "level": level,
+                   "step_id": step_id, "message": message}
+                  for i, ((at, level, _), message) in enumerate(zip(lines, messages,
+                                                                    strict=True))]})
     return first

@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.executions import sql
-from apps.executions.models import Execution, ExecutionEvent, LogLine
+from apps.executions.models import Execution, ExecutionEvent
 from apps.realtime import broadcast
 from apps.realtime.groups import group_for_execution
 
@@ -109,13 +109,11 @@ def record(execution_id: Any, type_: str, *, step_id: str = "",
 
 @transaction.atomic(savepoint=False)
 def store_log_lines(execution_id: Any, step_id: str, attempt: int,
-                    lines: list[tuple[datetime, str, str]]) -> list[LogLine]:
-    """Number and store (timestamp, level, message) lines; returns the rows."""
+                    lines: list[tuple[datetime, str, str]]) -> tuple[int, list[str]]:
+    """Number and store (timestamp, level, message) lines; returns the first number and
+    the messages as stored (cut at MAX_LOG_MESSAGE)."""
     first = sql.reserve_numbers(execution_id, "last_log_seq", len(lines))
-    rows = [
-        LogLine(execution_id=execution_id, seq=first + i, step_id=step_id, attempt=attempt,
-                level=level, message=message[:MAX_LOG_MESSAGE], timestamp=at)
-        for i, (at, level, message) in enumerate(lines)
-    ]
-    LogLine.objects.bulk_create(rows)
-    return rows
+    messages = [message[:MAX_LOG_MESSAGE] for _, _, message in lines]
+    sql.insert_log_lines(execution_id, first, step_id, attempt,
+                         [level for _, level, _ in lines], messages, [at for at, _, _ in lines])
+    return first, messages
