@@ -61,4 +61,3 @@ def queue_unblocked_by(owner_id: int, group: tuple[int, str] | None) -> QuerySet
     workflow_id, key = group
     return queued.filter(Q(waiting_on_limit=False) | Q(workflow_id=workflow_id,
                                                        concurrency_key=key))
-

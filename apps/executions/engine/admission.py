@@ -76,17 +76,9 @@ class Wait(NamedTuple):
     on_limit: bool
 
 
-def _workflow_running(execution: Execution) -> int:
-    query = Execution.objects.filter(workflow_id=execution.workflow_id, status__in=_LIVE,
-                                     parent__isnull=True)
-    if execution.concurrency_key:
-        query = query.filter(concurrency_key=execution.concurrency_key)
-    return query.count()
-
-
 def _running_by_group(groups: set[tuple[int, str]]) -> dict[tuple[int, str], int]:
-    """_workflow_running for many (workflow, key) groups in one query; the key "" (a limit
-    without a key) counts every run of its workflow."""
+    """How many runs of each (workflow, key) group are running or paused, in one query; the
+    key "" (a limit without a key) counts every run of its workflow."""
     counts = (Execution.objects.filter(workflow_id__in={w for w, _ in groups},
                                        status__in=_LIVE, parent__isnull=True)
               .order_by().values_list("workflow_id", "concurrency_key").annotate(n=Count("pk")))
@@ -127,7 +119,9 @@ def why_wait(execution: Execution, module: types.ModuleType, *, cap: int,
     if active >= cap:
         return Wait(_owner_full(active, cap), on_limit=False)
     limit = _limit(module)
-    reason = _workflow_full(execution, limit, _workflow_running(execution)) if limit else None
+    group = (execution.workflow_id, execution.concurrency_key)
+    reason = _workflow_full(execution, limit, _running_by_group({group})[group]) if limit \
+        else None
     return Wait(reason, on_limit=True) if reason else None
 
 
