@@ -8,7 +8,7 @@ an input value, a name a user typed, or a secret."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -46,7 +46,7 @@ SWEEPER_ACTIONS = Counter("runtime_sweeper_actions", "What the sweeper did, by a
                           ["action"])
 
 
-def _closed(value: Any, known: frozenset[str] | set[str]) -> str:
+def _closed(value: Any, known: Container[str]) -> str:
     return value if isinstance(value, str) and value in known else "other"
 
 
@@ -66,11 +66,11 @@ def execution_finished(status: str, trigger: str) -> None:
 
 def attempt_closed(step_type: str, status: str, duration_ms: float | None,
                    error_type: str | None) -> None:
-    kind = _closed(step_type, set(REGISTRY))
+    kind = _closed(step_type, REGISTRY)
     if duration_ms is not None:
         STEP_ATTEMPTS.labels(kind, _closed(status, _ATTEMPT_STATUSES)).observe(duration_ms / 1000)
     if status == "failed":
-        STEP_FAILURES.labels(kind, _closed(error_type, set(CATALOGUE))).inc()
+        STEP_FAILURES.labels(kind, _closed(error_type, CATALOGUE)).inc()
 
 
 @contextmanager
