@@ -4,7 +4,6 @@ the web app are covered alike; it reads who and where from the current request."
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -13,8 +12,7 @@ from django.utils import timezone
 from apps.audit.context import current_request
 from apps.audit.models import AuditEntry
 from apps.common.throttle import client_address
-from apps.runtime.models import RuntimeSetting
-from apps.runtime.params import PARAMS
+from apps.runtime.selectors import retention_cutoffs
 
 V = AuditEntry.Via
 
@@ -41,14 +39,10 @@ def audit_record(action: str, *, owner_id: int, target: str = "",
 
 def audit_purge(*, days: int | None = None) -> int:
     """Entries older than each owner's retention_days (or `days`), in one delete per owner."""
-    now = timezone.now()
-    default = PARAMS["retention_days"].default
-    custom = dict(RuntimeSetting.objects.filter(key="retention_days").values_list("owner_id",
-                                                                                   "value"))
+    owners = get_user_model().objects.filter(
+        pk__in=AuditEntry.objects.values("owner_id")).values_list("pk", flat=True)
     deleted = 0
-    for owner_id in get_user_model().objects.filter(
-            pk__in=AuditEntry.objects.values("owner_id")).values_list("pk", flat=True):
-        keep = days if days is not None else int(custom.get(owner_id, default))
-        deleted += AuditEntry.objects.filter(
-            owner_id=owner_id, created_at__lt=now - timedelta(days=keep)).delete()[0]
+    for owner_id, cutoff in retention_cutoffs(owners, now=timezone.now(), days=days).items():
+        deleted += AuditEntry.objects.filter(owner_id=owner_id,
+                                             created_at__lt=cutoff).delete()[0]
     return deleted

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from apps.runtime.models import Connection, EnvVar, RuntimeSetting
@@ -20,6 +22,17 @@ def runtime_config_get(*, owner: AbstractBaseUser | int) -> dict[str, Any]:
         if key in PARAMS and PARAMS[key].validate(value) is None:
             config[key] = value
     return config
+
+
+def retention_cutoffs(owner_ids: Iterable[int], *, now: datetime,
+                      days: int | None = None) -> dict[int, datetime]:
+    """Owner id -> the time before which their history goes: `days` ago when given, else
+    each owner's retention_days (the registry default where they set none)."""
+    default = PARAMS["retention_days"].default
+    custom = dict(RuntimeSetting.objects.filter(key="retention_days").values_list("owner_id",
+                                                                                   "value"))
+    return {owner: now - timedelta(days=days if days is not None else
+                                   int(custom.get(owner, default))) for owner in owner_ids}
 
 
 def env_for_execution(*, owner_id: int) -> tuple[dict[str, str], list[str]]:

@@ -4,7 +4,6 @@ transaction, so no long lock is ever held and memory stays flat however much is 
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -20,22 +19,16 @@ from apps.executions.models import (
     StepAttempt,
     StepRun,
 )
-from apps.runtime.models import RuntimeSetting
-from apps.runtime.params import PARAMS
+from apps.runtime.selectors import retention_cutoffs
 
 BATCH = 500
 
 
 def _cutoffs(now: Any, days: int | None) -> dict[int, Any]:
     """Owner id -> the creation time before which their executions are deleted."""
-    default = PARAMS["retention_days"].default
-    custom = dict(RuntimeSetting.objects.filter(key="retention_days").values_list("owner_id",
-                                                                                   "value"))
     owners = Execution.objects.values_list("owner_id", flat=True).distinct()
-    return {owner: now - timedelta(days=days if days is not None else
-                                   int(custom.get(owner, default)))
-            for owner in get_user_model().objects.filter(pk__in=owners).values_list(
-                "pk", flat=True)}
+    return retention_cutoffs(get_user_model().objects.filter(pk__in=owners).values_list(
+        "pk", flat=True), now=now, days=days)
 
 
 def _delete_batch(ids: list[Any]) -> int:
