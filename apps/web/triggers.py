@@ -103,8 +103,13 @@ def webhook_action(request: HttpRequest, pk: int) -> HttpResponse:
         return _back(workflow)
     if request.POST.get("action") == "priority":
         priority = Priority.named(request.POST.get("priority"))
-        hooks.hook_set_priority(workflow=workflow, priority=priority)
-        messages.success(request, f"Runs the webhook starts now have {priority.label} priority.")
+        try:
+            hooks.hook_set_priority(workflow=workflow, priority=priority)
+        except ApplicationError as error:  # no webhook yet
+            _error(request, error)
+        else:
+            messages.success(request, f"Runs the webhook starts now have {priority.label} "
+                                      "priority.")
         return _back(workflow)
     _, secret = hooks.hook_rotate(workflow=workflow)
     # Rendered here, not redirected: the secret is shown this once and stored nowhere.

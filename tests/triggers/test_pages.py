@@ -63,6 +63,16 @@ def test_the_webhook_secret_is_shown_once_with_a_curl_line(page):
     assert "No webhook (disabled)" in client.get(f"/workflows/{workflow.pk}/").content.decode()
 
 
+def test_the_webhook_priority_is_set_on_the_page_and_needs_a_webhook(page):
+    client, workflow = page
+    refused = client.post(f"/workflows/{workflow.pk}/webhook/",
+                          {"action": "priority", "priority": "high"}, follow=True)
+    assert refused.status_code == 200 and "no webhook yet" in refused.content.decode()
+    client.post(f"/workflows/{workflow.pk}/webhook/", {"action": "rotate"})
+    client.post(f"/workflows/{workflow.pk}/webhook/", {"action": "priority", "priority": "high"})
+    assert Hook.objects.get(workflow=workflow).get_priority_display() == "high"
+
+
 def test_history_filters_by_trigger(page, user):
     client, workflow = page
     manual = execution_start(workflow=workflow, owner=user, inputs={}, trigger="manual")
