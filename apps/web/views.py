@@ -86,14 +86,9 @@ def execution_monitor(request: HttpRequest, pk: Any) -> HttpResponse:
     """Screens 3 and 5: the live graph, timeline, controls, output; the full record."""
     execution = get_object_or_404(Execution.objects.select_related("workflow"),
                                   owner=request.user, pk=pk)
-    nodes = [{"id": n.get("id"), "label": (n.get("data") or {}).get("label") or n.get("id"),
-              "type": n.get("type"), "position": n.get("position") or {}}
-             for n in execution.compilation.definition.get("nodes", [])
-             if isinstance(n, dict)]
-    edges = [{"source": e.get("source"), "target": e.get("target")}
-             for e in execution.compilation.definition.get("edges", []) if isinstance(e, dict)]
     return _page(request, "web/execution_monitor.html", execution=execution,
-                 page={"execution_id": str(execution.pk), "nodes": nodes, "edges": edges})
+                 page={"execution_id": str(execution.pk),
+                       "definition": execution.compilation.definition})
 
 
 @login_required

@@ -75,9 +75,45 @@ const RE = (() => {
     return span;
   }
 
-  function ms(value) {
-    if (value === null || value === undefined) return "–";
-    return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${Math.round(value)} ms`;
+  // The one formatter of durations and times: "480 ms", "41.4 s", "2 min 3 s", "1 h 5 min";
+  // a moment in the reader's own zone with how long ago it was.
+  function duration(value) {
+    if (value === null || value === undefined || value === "" || !Number.isFinite(Number(value))) return "–";
+    const millis = Number(value);
+    if (millis < 1000) return `${Math.round(millis)} ms`;
+    if (millis < 59950) return `${(millis / 1000).toFixed(1)} s`;
+    const seconds = Math.round(millis / 1000);
+    if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+    const hours = Math.floor(seconds / 3600);
+    return hours < 48 ? `${hours} h ${Math.floor((seconds % 3600) / 60)} min` : `${Math.floor(hours / 24)} d ${hours % 24} h`;
+  }
+
+  function ago(when, now = Date.now()) {
+    const seconds = Math.round((now - when.getTime()) / 1000);
+    const future = seconds < 0, size = Math.abs(seconds);
+    if (size < 10) return "just now";
+    const [amount, unit] = size < 60 ? [size, "s"] : size < 3600 ? [Math.floor(size / 60), "min"]
+      : size < 86400 ? [Math.floor(size / 3600), "h"] : [Math.floor(size / 86400), size < 172800 ? "day" : "days"];
+    return future ? `in ${amount} ${unit}` : `${amount} ${unit} ago`;
+  }
+
+  function when(value) {
+    if (!value) return "–";
+    const date = value instanceof Date ? value : new Date(value);
+    if (Number.isNaN(date.getTime())) return String(value);
+    const sameDay = date.toDateString() === new Date().toDateString();
+    const local = sameDay ? date.toLocaleTimeString() : date.toLocaleString([], { dateStyle: "medium", timeStyle: "medium" });
+    return `${local} (${ago(date)})`;
+  }
+
+  // A <time> element showing `when`, its ISO value kept for machines and the tooltip.
+  function timeNode(value) {
+    const node = document.createElement("time");
+    node.setAttribute("datetime", value || "");
+    node.dataset.local = "";
+    node.textContent = when(value);
+    if (value) node.title = new Date(value).toISOString();
+    return node;
   }
 
   function el(tag, attrs = {}, ...children) {
@@ -101,19 +137,27 @@ const RE = (() => {
 
   function json(value) { return JSON.stringify(value, null, 2); }
 
-  return { api, follow, announce, statusBadge, ms, el, pageData, json };
+  // Server-rendered pages mark what this formatter should show: <time data-local datetime>
+  // and <span data-ms>; "3 min ago" is kept current while the page is open.
+  function formatMarked(root = document) {
+    for (const node of root.querySelectorAll("time[data-local]")) {
+      const value = node.getAttribute("datetime");
+      if (!value) continue;
+      if (!node.title) node.title = new Date(value).toISOString();
+      node.textContent = when(value);
+    }
+    for (const node of root.querySelectorAll("[data-ms]")) node.textContent = duration(node.dataset.ms);
+  }
+
+  return { api, follow, announce, statusBadge, ICONS, ms: duration, duration, ago, when, timeNode,
+    formatMarked, el, pageData, json };
 })();
 
-// Times the server wrote in UTC (<time data-local datetime="…">) shown in the reader's own
-// zone; buttons with data-copy put the text of the element they name on the clipboard.
+// Times and durations the server wrote, shown by the one formatter; buttons with data-copy
+// put the text of the element they name on the clipboard.
 document.addEventListener("DOMContentLoaded", () => {
-  for (const node of document.querySelectorAll("time[data-local]")) {
-    const when = new Date(node.getAttribute("datetime"));
-    if (!Number.isNaN(when.getTime())) {
-      node.title = node.textContent;
-      node.textContent = when.toLocaleString();
-    }
-  }
+  RE.formatMarked();
+  setInterval(() => RE.formatMarked(), 30000);
   for (const button of document.querySelectorAll("button[data-copy]")) {
     button.addEventListener("click", async () => {
       const source = document.getElementById(button.dataset.copy);

@@ -1,28 +1,83 @@
-// Screens 1 and 2: edit and save the definition, watch the compilation live, jump to an
-// issue, read the artifact; run with a form generated from input_schema, with presets.
+// Screens 1 and 2: edit the definition beside its graph, a python node's code in its own
+// editor, watch the compilation live with its issues at their lines and nodes; read the
+// artifact; run with a form generated from input_schema, with presets.
 "use strict";
 (() => {
   const { api, announce, el } = RE;
   const { workflow_id: id } = RE.pageData();
-  const textarea = document.getElementById("definition");
   const status = document.getElementById("compile-status");
-  const issues = document.getElementById("issues");
+  const issuesList = document.getElementById("issues");
   const runButton = document.getElementById("run");
-  let workflow = null;
+  const codePane = document.getElementById("code-pane");
+  let workflow = null, compilation = null, graph = null, graphKey = "", codeNode = null, python = null;
+
+  const editor = RE.codeEditor(document.getElementById("definition"), {
+    language: "json", label: "Workflow definition as JSON",
+    onChange: () => { clearTimeout(editor.timer); editor.timer = setTimeout(changed, 250); },
+  });
+  RE.editor = editor;  // the page's tests and the browser console reach the text here
+
+  function parsed() {
+    try { return { definition: JSON.parse(editor.text()) }; } catch (exc) { return { error: exc }; }
+  }
+
+  // The text changed: redraw the graph from it and put the issues back where they now are.
+  function changed() {
+    const { definition, error } = parsed();
+    if (error) {
+      const at = /position (\d+)/.exec(error.message);
+      editor.setIssues([{ from: at ? Number(at[1]) : 0, to: at ? Number(at[1]) + 1 : 1, message: `Not valid JSON: ${error.message}` }]);
+      return;
+    }
+    drawGraph(definition);
+    markIssues();
+    if (codeNode && python) {
+      const node = pythonNode(definition, codeNode);
+      if (!node) closeCode();
+      else if (node.code !== python.text()) python.setText(node.code);
+    }
+  }
 
   function showStatus(state, result) {
     const labels = { compiling: "⟳ compiling…", success: "✔ compiled", warning: "⚠ compiled with warnings",
       error: "✖ compilation failed" };
     status.replaceChildren(el("span", { class: `badge ${state}`, "data-state": state }, labels[state] || state));
-    if (result) status.append(` in ${result.duration_ms.toFixed(1)} ms (revision ${result.revision})`);
+    if (result) status.append(` in ${RE.duration(result.duration_ms)} (revision ${result.revision})`);
     announce(labels[state] || state);
+  }
+
+  // Where an issue is in the text now: its field's value, else its node, else nowhere.
+  function locate(issue, text = editor.text()) {
+    if (issue.field) {
+      const spot = RE.jsonLocate(text, issue.field);
+      if (spot) return spot;
+    }
+    const definition = parsed().definition;
+    if (issue.node_id && definition && Array.isArray(definition.nodes)) {
+      const index = definition.nodes.findIndex((n) => n && n.id === issue.node_id);
+      if (index >= 0) return RE.jsonLocate(text, `nodes.${index}.id`);
+    }
+    return null;
+  }
+
+  function markIssues() {
+    if (!compilation) return;
+    const text = editor.text();
+    editor.setIssues(compilation.issues.map((issue) => {
+      const spot = locate(issue, text) || { from: 0, to: 1 };
+      return { ...spot, severity: issue.type === "error" ? "error" : "warning", message: issue.message };
+    }));
+    const byNode = {};
+    for (const issue of compilation.issues) if (issue.node_id) (byNode[issue.node_id] ||= []).push(issue.message);
+    if (graph) graph.setIssues(byNode);
   }
 
   function showCompilation(result) {
     if (!result) return;
+    compilation = result;
     showStatus(result.status, result);
-    issues.replaceChildren(...result.issues.map((issue) => el("li", { class: issue.type },
-      el("button", { type: "button", class: "link", onclick: () => highlight(issue) },
+    issuesList.replaceChildren(...result.issues.map((issue) => el("li", { class: issue.type },
+      el("button", { type: "button", class: "link", onclick: () => goTo(issue) },
         `${issue.type === "error" ? "✖" : "⚠"} ${issue.node_id ? `node ${issue.node_id}` : "workflow"}`
         + `${issue.line ? `, line ${issue.line}` : ""}: ${issue.message}`),
       issue.suggestion ? el("div", { class: "suggestion" }, `Fix: ${issue.suggestion}`) : null)));
@@ -31,36 +86,106 @@
     const runnable = result.status !== "error" && result.revision === (workflow && workflow.revision);
     runButton.disabled = !runnable;
     document.getElementById("run-why").textContent = runnable ? "" : "Fix the errors to run.";
+    markIssues();
   }
 
-  // Select the issue's node in the JSON so the person lands on it.
-  function highlight(issue) {
-    const text = textarea.value;
-    let start = issue.node_id ? text.indexOf(`"id": ${JSON.stringify(issue.node_id)}`) : -1;
-    if (start < 0 && issue.node_id) start = text.indexOf(JSON.stringify(issue.node_id));
-    if (start < 0) start = 0;
-    const end = Math.min(text.length, text.indexOf("\n", start + 1) > 0 ? text.indexOf("\n", start + 1) : text.length);
-    textarea.focus();
-    textarea.setSelectionRange(start, end);
-    const line = text.slice(0, start).split("\n").length;
-    textarea.scrollTop = Math.max(0, (line - 3) * 18);
-    textarea.dataset.highlight = issue.node_id || "";
+  // An issue clicked: its node selected in the graph, its line selected in the JSON, and for
+  // a line of python code, that node's code opened at the line.
+  function goTo(issue) {
+    if (issue.node_id && graph) graph.select(issue.node_id);
+    const spot = locate(issue);
+    editor.mark(null, { offset: spot ? spot.from : 0 });
+    const definition = parsed().definition;
+    if (issue.node_id && definition && pythonNode(definition, issue.node_id)) {
+      openCode(issue.node_id, issue.line);
+      if (issue.line) { python.focus(); return; }
+    }
+    editor.focus();
   }
+
+  function drawGraph(definition) {
+    const shape = RE.graphOf(definition);
+    const key = JSON.stringify(shape);
+    if (key === graphKey) return;
+    graphKey = key;
+    graph = RE.graph(document.getElementById("graph"), { ...shape, describeOpen: "select it in the definition",
+      onOpen: (nodeId) => selectNode(nodeId) });
+    if (codeNode) graph.select(codeNode);
+  }
+
+  function selectNode(nodeId) {
+    const definition = parsed().definition;
+    if (!definition) return;
+    const index = (definition.nodes || []).findIndex((n) => n && n.id === nodeId);
+    const spot = index >= 0 ? RE.jsonLocate(editor.text(), `nodes.${index}.id`) : null;
+    if (spot) editor.mark(null, { offset: spot.from, select: false });
+    if (pythonNode(definition, nodeId)) openCode(nodeId);
+    else closeCode();
+  }
+
+  function pythonNode(definition, nodeId) {
+    const index = (definition.nodes || []).findIndex((n) => n && n.id === nodeId && n.type === "python");
+    if (index < 0) return null;
+    const config = (definition.nodes[index].data || {}).config || {};
+    return { index, code: typeof config.code === "string" ? config.code : "" };
+  }
+
+  // A python node's code in its own editor, with real newlines; every change is written
+  // back into the definition's JSON (only that string changes, the rest keeps its layout).
+  function openCode(nodeId, line) {
+    const node = pythonNode(parsed().definition, nodeId);
+    if (!node) return;
+    codeNode = nodeId;
+    codePane.hidden = false;
+    document.getElementById("code-node").textContent = nodeId;
+    if (!python) {
+      python = RE.codeEditor(document.getElementById("python-editor"), { language: "python",
+        label: "Python code of the selected node", onChange: () => writeBack() });
+      RE.pythonEditor = python;
+    }
+    if (python.text() !== node.code) python.setText(node.code);
+    const lineIssues = compilation ? compilation.issues.filter((i) => i.node_id === nodeId && i.line) : [];
+    python.setIssues(lineIssues.map((i) => ({ line: i.line, message: i.message, severity: i.type === "error" ? "error" : "warning" })));
+    python.mark(line || null);
+    if (graph) graph.select(nodeId);
+  }
+
+  function closeCode() { codeNode = null; codePane.hidden = true; }
+
+  function writeBack() {
+    const definition = parsed().definition;
+    const node = definition && pythonNode(definition, codeNode);
+    if (!node) return;
+    const text = editor.text();
+    const path = `nodes.${node.index}.data.config.code`;
+    const spot = RE.jsonLocate(text, path);
+    if (spot) editor.setText(JSON.stringify(python.text()), { ...spot });
+    else {
+      const n = definition.nodes[node.index];
+      n.data = n.data || {};
+      n.data.config = { ...(n.data.config || {}), code: python.text() };
+      editor.setText(RE.json(definition));
+    }
+    markIssues();
+  }
+  document.getElementById("close-code").addEventListener("click", closeCode);
 
   async function load() {
     workflow = await api(`workflows/${id}/`);
-    textarea.value = RE.json(workflow.definition);
+    editor.setText(RE.json(workflow.definition));
     document.getElementById("revision").textContent = workflow.revision;
+    drawGraph(workflow.definition);
     showCompilation(workflow.compilation);
+    if (codeNode) openCode(codeNode);
   }
 
   document.getElementById("editor").addEventListener("submit", async (event) => {
     event.preventDefault();
     const error = document.getElementById("editor-error");
     error.textContent = "";
-    let definition;
-    try { definition = JSON.parse(textarea.value); } catch (exc) {
-      error.textContent = `Not valid JSON: ${exc.message}`;
+    const { definition, error: invalid } = parsed();
+    if (invalid) {
+      error.textContent = `Not valid JSON: ${invalid.message}`;
       return;
     }
     showStatus("compiling");
@@ -71,6 +196,12 @@
     } catch (exc) {
       error.textContent = `${exc.message} ${Object.entries(exc.detail.fields || {}).map(([k, v]) => `${k}: ${v}`).join("; ")}`;
       showStatus("error");
+    }
+  });
+  document.addEventListener("keydown", (event) => {  // Ctrl/Cmd+S saves, as in every editor
+    if ((event.ctrlKey || event.metaKey) && event.key === "s") {
+      event.preventDefault();
+      document.getElementById("editor").requestSubmit();
     }
   });
 

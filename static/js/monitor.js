@@ -8,43 +8,17 @@
   const COLORS = { succeeded: "#2e7d32", failed: "#c62828", running: "#1565c0", queued: "#6a1b9a",
     retrying: "#ef6c00", skipped: "#9e9e9e", cancelled: "#424242", pending: "#bdbdbd",
     waiting: "#8e24aa" };
-  const ICONS = { succeeded: "✔", failed: "✖", running: "▶", queued: "…", retrying: "↻",
-    skipped: "⤼", cancelled: "■", pending: "·", waiting: "✎" };
   let execution = null, gantt = null, refreshTimer = null;
 
-  // The saved canvas position; 0 is a position (only a missing or non-numeric one is
-  // replaced, by a place in a row).
-  function place(position, i) {
-    const x = Number(position && position.x), y = Number(position && position.y);
-    return Number.isFinite(x) && Number.isFinite(y) ? { x, y } : { x: i * 180, y: 0 };
-  }
-
-  const graph = cytoscape({
-    container: document.getElementById("graph"),
-    elements: [
-      ...page.nodes.map((n, i) => ({ data: { id: n.id, name: n.label, status: "pending" },
-        position: place(n.position, i) })),
-      ...page.edges.map((e, i) => ({ data: { id: `e${i}`, source: e.source, target: e.target } })),
-    ],
-    layout: { name: "preset", fit: true, padding: 30 },
-    userZoomingEnabled: false,
-    style: [
-      { selector: "node", style: { label: "data(label)", "text-valign": "bottom", "text-margin-y": 6,
-        "font-size": 12, width: 34, height: 34, "background-color": (n) => COLORS[n.data("status")] || "#bdbdbd",
-        "border-width": 2, "border-color": "#fff" } },
-      { selector: "edge", style: { width: 2, "line-color": "#90a4ae", "target-arrow-color": "#90a4ae",
-        "target-arrow-shape": "triangle", "curve-style": "bezier" } },
-    ],
+  const graph = RE.graph(document.getElementById("graph"), {
+    ...RE.graphOf(page.definition),
+    onOpen: (stepId) => { location.href = `/executions/${id}/steps/${encodeURIComponent(stepId)}/`; },
   });
-  graph.nodes().forEach((n) => n.data("label", `${ICONS.pending} ${n.data("name")}`));
-  graph.on("tap", "node", (event) => { location.href = `/executions/${id}/steps/${encodeURIComponent(event.target.id())}/`; });
+  for (const n of RE.graphOf(page.definition).nodes) graph.setStatus(n.id, "pending");
 
-  function setStep(stepId, status) {
-    const node = graph.getElementById(stepId);
-    if (node.nonempty()) {
-      node.data("status", status);
-      node.data("label", `${ICONS[status] || ""} ${node.data("name")}`);
-    }
+  function setStep(stepId, status, duration) {
+    const live = ["pending", "queued", "running", "retrying", "waiting"].includes(status);
+    graph.setStatus(stepId, status, live ? null : duration);
     const row = document.querySelector(`#steps tr[data-step="${CSS.escape(stepId)}"] td.status`);
     if (row) row.replaceChildren(RE.statusBadge(status));
   }
@@ -60,7 +34,7 @@
       event.type.replace(/_/g, " "), event.step_id ? el("code", {}, ` ${event.step_id}`) : null,
       event.duration ? ` (${ms(event.duration)})` : ""));
     if (STEP_STATUS[event.type] && event.step_id) {
-      setStep(event.step_id, STEP_STATUS[event.type]);
+      setStep(event.step_id, STEP_STATUS[event.type], event.duration);
       if (event.type === "step_completed") showOutput(event.data.output, `Output of ${event.step_id}`);
     }
     if (["execution_paused", "execution_resumed", "execution_started", "execution_completed"].includes(event.type)) {
@@ -99,7 +73,7 @@
         el("td", {}, r.attempts), el("td", {}, ms(r.duration_ms)),
         el("td", {}, r.metrics && r.metrics.peak_rss_mb ? `${r.metrics.peak_rss_mb.toFixed(1)} MB` : "–"),
         el("td", {}, el("code", { class: "clip" }, r.output === null || r.output === undefined ? "" : JSON.stringify(r.output).slice(0, 80))))));
-    for (const [stepId, r] of Object.entries(execution.step_results)) setStep(stepId, r.status);
+    for (const [stepId, r] of Object.entries(execution.step_results)) setStep(stepId, r.status, r.duration_ms);
     showApprovals();
     if (execution.output !== null && execution.output !== undefined) showOutput(execution.output, "Execution output");
     const errorBox = document.getElementById("exec-error");
@@ -113,7 +87,7 @@
     }
     document.getElementById("inputs").textContent = RE.json(execution.inputs);
     document.getElementById("meta").textContent = `trigger ${execution.metadata.trigger} · ${execution.priority} priority · revision ${execution.metadata.version}`
-      + ` · started ${execution.started_at || "–"} · took ${ms(execution.duration_ms)}`;
+      + ` · started ${RE.when(execution.started_at)} · took ${ms(execution.duration_ms)}`;
     drawGantt();
   }
 
@@ -152,7 +126,7 @@
     canvas.height = 30 + rows.length * 22;
     if (gantt) gantt.destroy();
     gantt = new Chart(canvas, { type: "bar", data, options: { indexAxis: "y", animation: false,
-      scales: { x: { stacked: false, title: { display: true, text: "ms since the first step was queued" } }, y: { stacked: true } },
+      scales: { x: { stacked: false, min: 0, title: { display: true, text: "since the first step was queued" }, ticks: { callback: (v) => ms(v) } }, y: { stacked: true } },
       plugins: { legend: { position: "bottom" } } } });
   }
 

@@ -25,7 +25,7 @@
       el("td", {}, s.cpu_seconds === null || s.cpu_seconds === undefined ? "–" : `${s.cpu_seconds.toFixed(3)} s`),
       el("td", {}, s.peak_rss_mb ? `${s.peak_rss_mb.toFixed(1)} MB` : "–"))));
     new Chart(document.getElementById("breakdown-chart"), { type: "bar", options: { indexAxis: "y", animation: false,
-      scales: { x: { stacked: true, title: { display: true, text: "ms" } }, y: { stacked: true } } },
+      scales: { x: { stacked: true, min: 0, title: { display: true, text: "time" }, ticks: { callback: (v) => ms(v) } }, y: { stacked: true } } },
       data: { labels: steps.map((s) => s.step_id), datasets: [
         { label: "queue wait", data: steps.map((s) => s.queue_wait_ms || 0), backgroundColor: "#b0bec5" },
         { label: "run", data: steps.map((s) => s.run_ms || 0), backgroundColor: "#1565c0" },
@@ -36,9 +36,9 @@
       { label: `${s.step_id} CPU %`, data: s.samples.map((p) => ({ x: p.t, y: p.cpu_percent })), yAxisID: "cpu" },
       { label: `${s.step_id} memory MB`, data: s.samples.map((p) => ({ x: p.t, y: p.rss_mb })), yAxisID: "mem", borderDash: [4, 3] }]);
     new Chart(document.getElementById("usage-chart"), { type: "line", data: { datasets }, options: { animation: false, parsing: false,
-      scales: { x: { type: "linear", title: { display: true, text: "seconds into the step" } },
-        cpu: { position: "left", title: { display: true, text: "CPU %" } },
-        mem: { position: "right", title: { display: true, text: "MB" }, grid: { drawOnChartArea: false } } } } });
+      scales: { x: { type: "linear", min: 0, title: { display: true, text: "seconds into the step" } },
+        cpu: { position: "left", min: 0, suggestedMax: 100, title: { display: true, text: "CPU %" } },
+        mem: { position: "right", min: 0, title: { display: true, text: "MB" }, grid: { drawOnChartArea: false } } } } });
     if (!sampled.length) document.getElementById("usage-chart").replaceWith(el("p", { class: "muted" }, "No samples: only python and http steps are sampled."));
 
     document.getElementById("trend-summary").textContent = `${trends.runs} recent runs · success rate ${percent(trends.success_rate)}`
@@ -48,7 +48,7 @@
       el("td", {}, s.trend === null ? "–" : s.trend > 1.1 ? `↗ ${s.trend}× slower` : s.trend < 0.9 ? `↘ ${s.trend}×` : "→ steady"),
       el("td", {}, percent(s.failure_rate)),
       el("td", {}, s.peak_rss_mb ? `${s.peak_rss_mb.toFixed(0)} / ${s.memory_limit_mb} MB` : "–"))));
-    new Chart(document.getElementById("trend-chart"), { type: "bar", options: { animation: false, scales: { y: { title: { display: true, text: "ms" } } } },
+    new Chart(document.getElementById("trend-chart"), { type: "bar", options: { animation: false, scales: { y: { min: 0, title: { display: true, text: "duration" }, ticks: { callback: (v) => ms(v) } } } },
       data: { labels: trends.steps.map((s) => s.step_id), datasets: [
         { label: "p50", data: trends.steps.map((s) => s.p50_ms), backgroundColor: "#42a5f5" },
         { label: "p95", data: trends.steps.map((s) => s.p95_ms), backgroundColor: "#0d47a1" }] } });
