@@ -209,6 +209,12 @@ class StepAttempt(models.Model):
     duration_ms = models.FloatField(null=True, blank=True)
     error = models.JSONField(null=True, blank=True)
     metrics = models.JSONField(default=dict, blank=True)
+    # The revision of the workflow this attempt ran: a retry may run a fixed revision
+    # (services/controls.py, step_retry with `revision`). Null for attempts made before
+    # revisions were recorded.
+    compilation = models.ForeignKey("workflows.Compilation", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+",
+                                    db_index=False)
 
     class Meta:
         ordering = ["step_run", "number"]

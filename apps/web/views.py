@@ -94,10 +94,17 @@ def execution_monitor(request: HttpRequest, pk: Any) -> HttpResponse:
 @login_required
 def step_debug(request: HttpRequest, pk: Any, step_id: str) -> HttpResponse:
     """Screens 6 and 8: one step's record, its error in plain words, retry or skip."""
-    execution = get_object_or_404(Execution, owner=request.user, pk=pk)
+    execution = get_object_or_404(Execution.objects.select_related("compilation"),
+                                  owner=request.user, pk=pk)
     step = get_object_or_404(execution.steps, step_id=step_id)
+    node = next((n for n in execution.compilation.definition.get("nodes", [])
+                 if isinstance(n, dict) and n.get("id") == step.step_id), {})
+    code = ((node.get("data") or {}).get("config") or {}).get("code")
     return _page(request, "web/step_debug.html", execution=execution, step=step,
-                 page={"execution_id": str(execution.pk), "step_id": step.step_id})
+                 page={"execution_id": str(execution.pk), "step_id": step.step_id,
+                       "workflow_id": execution.workflow_id,
+                       "revision": execution.compilation.revision,
+                       "code": code if node.get("type") == "python" else None})
 
 
 @login_required

@@ -86,7 +86,8 @@
         failed ? el("p", {}, el("a", { href: `/executions/${id}/steps/${encodeURIComponent(failed)}/` }, `Debug step ${failed} (traceback, retry, skip)`)) : null));
     }
     document.getElementById("inputs").textContent = RE.json(execution.inputs);
-    document.getElementById("meta").textContent = `trigger ${execution.metadata.trigger} · ${execution.priority} priority · revision ${execution.metadata.version}`
+    const fixes = (execution.metadata.revisions || []).map((r) => ` (revision ${r.from} until fixed at step ${r.step_id})`).join("");
+    document.getElementById("meta").textContent = `trigger ${execution.metadata.trigger} · ${execution.priority} priority · revision ${execution.metadata.version}${fixes}`
       + ` · started ${RE.when(execution.started_at)} · took ${ms(execution.duration_ms)}`;
     drawGantt();
   }

@@ -3,7 +3,9 @@
 "use strict";
 (() => {
   const { api, announce, el, ms } = RE;
-  const { execution_id: id, step_id: stepId } = RE.pageData();
+  const page = RE.pageData();
+  const { execution_id: id, step_id: stepId } = page;
+  let revision = page.revision, fixer = null, newRevision = null;
   const base = `executions/${id}/steps/${encodeURIComponent(stepId)}`;
 
   function render(step) {
@@ -13,7 +15,9 @@
     const inputs = document.getElementById("retry-inputs");
     if (!inputs.value) inputs.value = RE.json(step.overrides.inputs || step.inputs || {});
     document.querySelector("#attempts tbody").replaceChildren(...step.attempt_list.map((a) => el("tr", {},
-      el("td", {}, a.number), el("td", {}, RE.statusBadge(a.status)), el("td", {}, a.worker),
+      el("td", {}, a.number), el("td", {}, RE.statusBadge(a.status)),
+      el("td", { class: "revision" }, a.revision === null || a.revision === undefined ? "–" : a.revision),
+      el("td", {}, a.started_at ? RE.timeNode(a.started_at) : "–"), el("td", {}, a.worker),
       el("td", {}, ms(a.duration_ms)), el("td", {}, a.error ? `${a.error.type}: ${a.error.message}` : ""))));
     const panel = document.getElementById("error-panel");
     panel.hidden = !step.error;
@@ -22,6 +26,7 @@
       document.getElementById("error-plain").replaceChildren(
         el("p", { class: "callout error" }, el("strong", {}, error.title || error.type), ` (${error.type}): ${error.message}`),
         el("p", {}, el("strong", {}, "What to do: "), error.suggestion || "Retry the step."));
+      showFailingLine(error);
       document.getElementById("traceback").textContent = error.traceback
         || (error.frames || []).map((f) => `line ${f.line} in ${f.function}: ${f.code}`).join("\n") || "(none)";
       const timeout = document.getElementById("retry-timeout");
@@ -42,6 +47,7 @@
     if (asking && !approval.firstChild) approval.append(RE.approvalPanel(id, step, load));
     if (!asking) approval.replaceChildren();
     approval.hidden = !asking;
+    showFix(step);
     document.getElementById("retry").disabled = step.status !== "failed";
     document.getElementById("skip").disabled = !["failed", "pending", "queued", "cancelled"].includes(step.status);
   }
@@ -61,6 +67,81 @@
         : "";
     }
   }
+
+  // The line of the builder's code that failed, out in the open (not in the traceback).
+  function showFailingLine(error) {
+    const box = document.getElementById("failing-line");
+    const frames = (error.frames || []).filter((f) => f.line);
+    const frame = frames.length ? frames[frames.length - 1] : null;
+    const line = error.line || (frame && frame.line);
+    box.replaceChildren();
+    if (!line) return;
+    const code = (frame && frame.code) || (page.code || "").split("\n")[line - 1] || "";
+    box.append(el("p", {}, el("strong", {}, `Line ${line}`), frame && frame.function ? ` in ${frame.function}` : "", ":"),
+      el("pre", { class: "code failing" }, el("span", { class: "lineno" }, `${line} `), code.trim()));
+  }
+
+  // Fix and resume: the node's code with the failing line marked; saving makes a new
+  // revision, then the step retries on it (POST …/retry/ with `revision`).
+  function showFix(step) {
+    const panel = document.getElementById("fix-panel");
+    const show = page.code !== null && page.code !== undefined && step.status === "failed";
+    panel.hidden = !show;
+    if (!show) return;
+    document.getElementById("fix-revision").textContent = revision;
+    if (!fixer) {
+      fixer = RE.codeEditor(document.getElementById("fix-editor"), { doc: page.code, language: "python",
+        label: `Python code of step ${stepId}` });
+      RE.fixEditor = fixer;
+    }
+    const line = step.error && (step.error.line || ((step.error.frames || []).filter((f) => f.line).pop() || {}).line);
+    if (line) {
+      fixer.setIssues([{ line, message: `${step.error.type}: ${step.error.message}` }]);
+      fixer.mark(line, { select: false });
+    }
+  }
+
+  async function saveAndRetry() {
+    const errorNode = document.getElementById("fix-error"), statusNode = document.getElementById("fix-status");
+    errorNode.textContent = ""; statusNode.textContent = "Saving…";
+    document.getElementById("fix-rerun").hidden = true;
+    try {
+      const workflow = await api(`workflows/${page.workflow_id}/`);
+      const definition = workflow.definition;
+      const node = (definition.nodes || []).find((n) => n && n.id === stepId);
+      if (!node) throw Object.assign(new Error(`The workflow no longer has a node ${stepId}.`), { detail: {} });
+      node.data = node.data || {};
+      node.data.config = { ...(node.data.config || {}), code: fixer.text() };
+      const saved = await api(`workflows/${page.workflow_id}/`, { method: "PATCH", body: { definition } });
+      newRevision = saved.revision;
+      if (saved.compilation.status === "error") {
+        const mine = saved.compilation.issues.filter((i) => i.node_id === stepId && i.line);
+        fixer.setIssues(mine.map((i) => ({ line: i.line, message: i.message })));
+        if (mine.length) fixer.mark(mine[0].line, { select: false });
+        statusNode.textContent = "";
+        errorNode.textContent = `Saved as revision ${saved.revision}, but it does not compile: `
+          + saved.compilation.issues.map((i) => i.message).join("; ");
+        return;
+      }
+      statusNode.textContent = `Saved as revision ${saved.revision}; retrying…`;
+      render(await api(`${base}/retry/`, { method: "POST", body: { revision: saved.revision } }));
+      revision = saved.revision;
+      statusNode.textContent = `Retrying on revision ${saved.revision}.`;
+      announce(`Saved revision ${saved.revision}; retrying the step`);
+      listen();
+    } catch (exc) {
+      statusNode.textContent = "";
+      errorNode.textContent = exc.message;
+      if (exc.detail && exc.detail.code === "revision_incompatible") document.getElementById("fix-rerun").hidden = false;
+    }
+  }
+  document.getElementById("fix-retry").addEventListener("click", saveAndRetry);
+  document.getElementById("fix-rerun").addEventListener("click", async () => {
+    try {
+      const run = await api(`executions/${id}/rerun/`, { method: "POST", body: { revision: newRevision } });
+      location.href = `/executions/${run.execution_id}/`;
+    } catch (exc) { document.getElementById("fix-error").textContent = exc.message; }
+  });
 
   function parseJson(node, errorNode) {
     try { return JSON.parse(node.value); } catch (exc) { errorNode.textContent = `Not valid JSON: ${exc.message}`; return undefined; }

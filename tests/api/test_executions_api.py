@@ -203,3 +203,34 @@ def test_skip_a_failed_step_with_a_substitute_output(api, worker):
     again = api.post(f"{base}/steps/work/skip/", {"output": {"sub": 1}}, format="json")
     assert again.status_code == 200
     assert api.get(f"/api/v1/workflows/{workflow['id']}/metrics/").json()["runs"] == 1
+
+
+def test_retry_on_a_new_revision_fix_and_resume(api, worker):
+    broken = "def run(inputs, ctx):\n    return inputs['x']['y']\n"
+    workflow = _python_workflow(api, broken, "fixable", inputs={"x": {"z": 1}})
+    started = api.post(f"/api/v1/workflows/{workflow['id']}/executions/", {},
+                       format="json").json()
+    assert _done(api, started["execution_id"])["status"] == "failed"
+    definition = api.get(f"/api/v1/workflows/{workflow['id']}/").json()["definition"]
+    definition["nodes"][0]["data"]["config"]["code"] = (
+        "def run(inputs, ctx):\n    return inputs['x']['z']\n")
+    saved = api.patch(f"/api/v1/workflows/{workflow['id']}/", {"definition": definition},
+                      format="json").json()
+    assert saved["revision"] == 2
+    base = f"/api/v1/executions/{started['execution_id']}"
+    for bad, code in (({"revision": "two"}, 400), ({"revision": 7}, 400)):
+        refused = api.post(f"{base}/steps/work/retry/", bad, format="json")
+        assert refused.status_code == code and refused.json()["error"]["fields"]["revision"]
+    retried = api.post(f"{base}/steps/work/retry/", {"revision": 2}, format="json")
+    assert retried.status_code == 200, retried.content
+    body = _done(api, started["execution_id"])
+    assert body["status"] == "succeeded" and body["output"] == 1
+    assert body["metadata"]["version"] == 2
+    assert [r["to"] for r in body["metadata"]["revisions"]] == [2]
+    attempts = api.get(f"{base}/steps/work/").json()["attempt_list"]
+    assert [(a["number"], a["revision"]) for a in attempts] == [(1, 1), (2, 2)]
+    definition["nodes"].append({"id": "new", "type": "transform", "data": {"config": {
+        "value": 1}}})
+    api.patch(f"/api/v1/workflows/{workflow['id']}/", {"definition": definition}, format="json")
+    done = api.post(f"{base}/steps/work/retry/", {"revision": 3}, format="json")
+    assert done.status_code == 409  # succeeded, so nothing to retry

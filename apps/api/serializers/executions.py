@@ -41,14 +41,21 @@ class StepErrorSerializer(serializers.Serializer):
     message = serializers.CharField()
     suggestion = serializers.CharField(required=False)
     node_id = serializers.CharField(required=False)
+    line = serializers.IntegerField(required=False, help_text=(
+        "The line of the node's own code that failed (python steps)."))
+    frames = serializers.ListField(child=serializers.DictField(), required=False, help_text=(
+        "The node's own frames, innermost last: {line, function, code}."))
     traceback = serializers.JSONField(required=False)
 
 
 class AttemptSerializer(serializers.ModelSerializer):
+    revision = serializers.IntegerField(read_only=True, allow_null=True, help_text=(
+        "The workflow revision this attempt ran (a retry may run a fixed one)."))
+
     class Meta:
         model = StepAttempt
         fields = ["number", "status", "worker", "started_at", "finished_at", "duration_ms",
-                  "error", "metrics"]
+                  "revision", "error", "metrics"]
         read_only_fields = fields
 
 
@@ -115,6 +122,9 @@ class ExecutionMetadataSerializer(serializers.Serializer):
     schedule = serializers.DictField(required=False, help_text="Trigger scheduled: the "
                                      "schedule's id, name and the fire time it ran for.")
     hook = serializers.DictField(required=False, help_text="Trigger webhook: the hook's id.")
+    revisions = serializers.ListField(child=serializers.DictField(), required=False, help_text=(
+        "Fix and resume: each time a step was retried on another revision, {from, to, "
+        "step_id, at}; `version` is the revision it runs now, each attempt says its own."))
 
 
 class ExecutionListSerializer(serializers.ModelSerializer):
@@ -161,10 +171,16 @@ class RerunSerializer(serializers.Serializer):
                                    "the same ones (secrets included).")
     priority = PriorityField(required=False, help_text="Default: the original's. "
                              + PRIORITY_HELP)
+    revision = serializers.IntegerField(required=False, min_value=1, help_text=(
+        "Run this revision of the workflow instead of the original's (it must compile)."))
 
 
 class RetrySerializer(serializers.Serializer):
     inputs = serializers.JSONField(required=False, help_text="Replacement step inputs.")
+    revision = serializers.IntegerField(required=False, min_value=1, help_text=(
+        "Run this step, and the steps after it, on this revision of the workflow (fix and "
+        "resume). It must keep the execution's nodes and edges; otherwise 409 "
+        "revision_incompatible: re-run the execution on it instead."))
     timeout_seconds = serializers.IntegerField(required=False, min_value=1)
     memory_limit_mb = serializers.IntegerField(required=False, min_value=1)
 

@@ -1,4 +1,5 @@
-"""What every API view shares: the documented error responses and body validation."""
+"""What every API view shares: the documented error responses, body validation and the
+trigger a start is recorded with."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.request import Request
 
 ErrorSerializer = inline_serializer("Error", fields={
     "error": inline_serializer("ErrorBody", fields={
@@ -50,3 +53,9 @@ def with_defaults(data: Any, **defaults: Any) -> Any:
     return {**defaults, **data}
 
 UUID_PATTERN = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+
+
+def trigger_of(request: Request) -> str:
+    """`manual` for the web app (it signs in with its session), `api` for tokens."""
+    return "manual" if isinstance(request.successful_authenticator,
+                                  SessionAuthentication) else "api"

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 from apps.api import serializers as s
 from apps.api.filters import ExecutionFilter, ExecutionOrdering, LogFilter
 from apps.api.pagination import ExecutionCursor, LogCursor
-from apps.api.views.common import UUID_PATTERN, error_responses, valid
+from apps.api.views.common import UUID_PATTERN, error_responses, trigger_of, valid
 from apps.common.exceptions import ApplicationError
 from apps.executions import services
 from apps.executions.models import Execution, LogLine, StepAttempt, StepRun
@@ -80,15 +80,17 @@ class ExecutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def resume(self, request: Request, pk: Any = None) -> Response:
         return self._respond(services.execution_resume(execution=self.get_object()))
 
-    @extend_schema(summary="Run the same revision again, with the same or edited inputs",
-                   request=s.RerunSerializer,
+    @extend_schema(summary="Run the same revision (or another) again, with the same or edited "
+                           "inputs", request=s.RerunSerializer,
                    responses={201: s.ExecutionSerializer, **error_responses(400, 404, 409)})
     @action(detail=True, methods=["post"], filter_backends=[])
     def rerun(self, request: Request, pk: Any = None) -> Response:
         body = valid(s.RerunSerializer, request.data)
         execution = services.execution_rerun(execution=self.get_object(),
-                                             inputs=body.get("inputs"), trigger="api",
-                                             priority=body.get("priority"))
+                                             inputs=body.get("inputs"),
+                                             trigger=trigger_of(request),
+                                             priority=body.get("priority"),
+                                             revision=body.get("revision"))
         return self._respond(execution, status.HTTP_201_CREATED)
 
 
@@ -140,7 +142,8 @@ class StepViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             return self.queryset
         execution = _owned_execution(self.request, self.kwargs["execution_pk"])
         return execution.steps.order_by("id").prefetch_related(
-            Prefetch("attempt_rows", queryset=StepAttempt.objects.order_by("number")))
+            Prefetch("attempt_rows", queryset=StepAttempt.objects.order_by("number").annotate(
+                revision=F("compilation__revision"))))
 
     def get_serializer_class(self) -> type:
         return s.StepResultSerializer if self.action == "list" else s.StepDetailSerializer

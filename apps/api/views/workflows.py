@@ -14,7 +14,6 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, status, viewsets
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
 from rest_framework.request import Request
@@ -23,7 +22,7 @@ from rest_framework.views import APIView
 
 from apps.api import serializers as s
 from apps.api.pagination import SmallPages
-from apps.api.views.common import error_responses, valid
+from apps.api.views.common import error_responses, trigger_of, valid
 from apps.common.exceptions import ApplicationError
 from apps.executions.services import execution_start, files
 from apps.executions.services.insights import RECENT_RUNS, workflow_trends
@@ -133,10 +132,8 @@ class WorkflowViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                             status=400)
         for name, upload in request.FILES.items():  # files sent with the request
             inputs[name] = str(files.file_store(owner=request.user, upload=upload).id)
-        # The web app signs in with its session; integrations with a token.
-        by_hand = isinstance(request.successful_authenticator, SessionAuthentication)
         execution = execution_start(workflow=workflow, owner=request.user, inputs=inputs,
-                                    trigger="manual" if by_hand else "api",
+                                    trigger=trigger_of(request),
                                     idempotency_key=body.get("idempotency_key") or "",
                                     priority=body.get("priority"))
         return Response(s.ExecutionSerializer(execution).data, status=status.HTTP_201_CREATED)

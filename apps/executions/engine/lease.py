@@ -89,7 +89,8 @@ def step_claim(*, execution_id: Any, step_id: str, worker: str, inline: bool = F
     step.wake_at = None
     step.started_at = step.started_at or now
     attempt_row = StepAttempt(step_run=step, number=step.attempts, status=S.RUNNING,
-                              worker=worker, started_at=now)
+                              worker=worker, started_at=now,
+                              compilation_id=execution.compilation_id)
     if not inline:
         rowsql.run(rowsql.updating(step, CLAIM_FIELDS), rowsql.inserting(attempt_row))
     execution.current_step = step_id

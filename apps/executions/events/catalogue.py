@@ -49,8 +49,8 @@ CATALOGUE: dict[str, EventType] = {t.name: t for t in [
               (), ("reason", "from_step"), step=False),
     EventType("execution_completed", "it ended: succeeded, failed or cancelled",
               ("status",), ("output", "error"), step=False, duration=True),
-    EventType("step_queued", "its predecessors are done (or a user retried it)",
-              (), ("retry", "overrides")),
+    EventType("step_queued", "its predecessors are done (or a user retried it, `revision` "
+              "when with a new revision of the workflow)", (), ("retry", "overrides", "revision")),
     EventType("step_started", "a worker claimed it under a new lease",
               ("attempt", "worker")),
     EventType("step_retrying", "an attempt failed (or its worker was lost) and another follows",
@@ -113,10 +113,12 @@ def execution_completed(execution_id: Any, *, status: str, duration_ms: float | 
 # ---- a step -------------------------------------------------------------------------------
 
 def step_queued(execution_id: Any, step_id: str, *, retry: bool = False,
-                overrides: dict[str, Any] | None = None) -> ExecutionEvent:
+                overrides: dict[str, Any] | None = None,
+                revision: int | None = None) -> ExecutionEvent:
     return _record("step_queued", execution_id, step_id, data={
         "retry": True if retry else _ABSENT,
-        "overrides": overrides if overrides is not None else _ABSENT})
+        "overrides": overrides if overrides is not None else _ABSENT,
+        "revision": revision if revision is not None else _ABSENT})
 
 
 def step_started(execution_id: Any, step_id: str, *, attempt: int,

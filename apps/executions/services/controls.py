@@ -16,6 +16,7 @@ from apps.executions.engine import finishing, frontier, transitions
 from apps.executions.models import TERMINAL_EXECUTION, Execution, StepRun
 from apps.runtime.params import PARAMS
 from apps.runtime.selectors import runtime_config_get
+from apps.workflows.models import Compilation
 
 S = StepRun.Status
 E = Execution.Status
@@ -127,11 +128,43 @@ def _check_overrides(timeout_seconds: Any, memory_limit_mb: Any) -> dict[str, An
     return overrides
 
 
+def _shape(definition: dict[str, Any]) -> tuple[set[tuple[Any, Any]], set[tuple[Any, ...]]]:
+    nodes = {(n.get("id"), n.get("type")) for n in definition.get("nodes", [])
+             if isinstance(n, dict)}
+    edges = {(e.get("source"), e.get("target"), e.get("sourceHandle"))
+             for e in definition.get("edges", []) if isinstance(e, dict)}
+    return nodes, edges
+
+
+def _revision(execution: Execution, revision: int) -> Compilation:
+    """The workflow's compiled `revision`, if this execution can go on with it: it compiled
+    and keeps every node (id and type) and edge, so the steps already done stay meaningful.
+    Anything else is a new workflow: re-run it instead."""
+    if isinstance(revision, bool) or not isinstance(revision, int):
+        raise ApplicationError("revision must be a whole number.", code="invalid",
+                               fields={"revision": "A revision number of this workflow."})
+    compilation = Compilation.objects.filter(workflow_id=execution.workflow_id,
+                                             revision=revision).first()
+    if compilation is None:
+        raise ApplicationError(f"This workflow has no revision {revision}.", code="invalid",
+                               fields={"revision": "A revision number of this workflow."})
+    if compilation.status == Compilation.Status.ERROR or not compilation.code_sha256:
+        raise Conflict(f"Revision {revision} did not compile; fix its errors first.",
+                       code="not_runnable")
+    if _shape(compilation.definition) != _shape(execution.compilation.definition):
+        raise Conflict(f"Revision {revision} changes the workflow's nodes or edges, so this "
+                       f"execution cannot continue with it; re-run it on revision "
+                       f"{revision} instead.", code="revision_incompatible")
+    return compilation
+
+
 @transaction.atomic
 def step_retry(*, execution: Execution, step_id: str, inputs: dict[str, Any] | None = None,
-               timeout_seconds: int | None = None,
-               memory_limit_mb: int | None = None) -> StepRun:
-    """Run a failed step again, optionally with new inputs or limits, and continue from it."""
+               timeout_seconds: int | None = None, memory_limit_mb: int | None = None,
+               revision: int | None = None) -> StepRun:
+    """Run a failed step again, optionally with new inputs or limits, and continue from it;
+    with `revision`, this step and every step after it run that revision's code (fix and
+    resume: the steps already done keep their results)."""
     execution = _lock(execution)
     step = StepRun.objects.select_for_update().filter(execution=execution,
                                                       step_id=step_id).first()
@@ -151,6 +184,14 @@ def step_retry(*, execution: Execution, step_id: str, inputs: dict[str, Any] | N
             raise ApplicationError("inputs must be an object.", code="invalid",
                                    fields={"inputs": "Expected an object."})
         overrides["inputs"] = inputs
+    new = _revision(execution, revision) if revision is not None else None
+    if new is not None and new.pk != execution.compilation_id:
+        history = [*(execution.source or {}).get("revisions", []), {
+            "from": execution.compilation.revision, "to": new.revision, "step_id": step_id,
+            "at": timezone.now().isoformat()}]
+        execution.source = {**(execution.source or {}), "revisions": history}
+        execution.compilation, execution.code_sha256 = new, new.code_sha256
+        execution.save(update_fields=["compilation", "code_sha256", "source"])
     overrides["max_attempts"] = step.attempts + 1
     step.overrides = overrides
     transitions.move(step, S.PENDING)
@@ -158,10 +199,12 @@ def step_retry(*, execution: Execution, step_id: str, inputs: dict[str, Any] | N
     step.save()
     _reopen(execution, step_id)
     events.step_queued(execution.pk, step_id, retry=True,
-                       overrides={k: v for k, v in overrides.items() if k != "inputs"})
+                       overrides={k: v for k, v in overrides.items() if k != "inputs"},
+                       revision=new.revision if new is not None else None)
     frontier.schedule_ready(execution)
-    _audit("step.retry", execution, step=step_id, changed=sorted(
-        k for k in ("inputs", "timeout_seconds", "memory_limit_mb") if k in overrides))
+    _audit("step.retry", execution, step=step_id, revision=new.revision if new else None,
+           changed=sorted(k for k in ("inputs", "timeout_seconds", "memory_limit_mb")
+                          if k in overrides))
     step.refresh_from_db()
     return step
 

@@ -152,9 +152,18 @@ def execution_start(*, workflow: Workflow, owner: AbstractBaseUser | None = None
 
 
 def execution_rerun(*, execution: Execution, inputs: dict[str, Any] | None = None,
-                    trigger: str = "manual", priority: Priority | None = None) -> Execution:
-    """Run the same compiled revision again with the same inputs (secrets included) or edited
-    ones; masked values in edited inputs keep their original secret."""
+                    trigger: str = "manual", priority: Priority | None = None,
+                    revision: int | None = None) -> Execution:
+    """Run the same compiled revision (or `revision`) again with the same inputs (secrets
+    included) or edited ones; masked values in edited inputs keep their original secret."""
+    compilation = execution.compilation
+    if revision is not None:
+        compilation = Compilation.objects.filter(workflow_id=execution.workflow_id,
+                                                 revision=revision).first()
+        if compilation is None:
+            raise ApplicationError(f"This workflow has no revision {revision}.",
+                                   code="invalid", fields={"revision": "A revision number "
+                                                                       "of this workflow."})
     original = real_inputs(execution)
     if inputs is None:
         new_inputs = original
@@ -162,5 +171,5 @@ def execution_rerun(*, execution: Execution, inputs: dict[str, Any] | None = Non
         new_inputs = {k: (original.get(k) if v == MASK else v) for k, v in inputs.items()}
     return execution_start(workflow=execution.workflow, owner=execution.owner,
                            inputs=new_inputs, trigger=trigger,
-                           compilation=execution.compilation, rerun_of=execution,
+                           compilation=compilation, rerun_of=execution,
                            priority=execution.priority if priority is None else priority)
