@@ -158,9 +158,12 @@ def test_live_logs_stream_filter_search_and_download(signed_in, user, worker):
                       slug="ticks")
     page.goto(f"{page.base}/executions/{execution.pk}/logs/")
     console = page.locator("#console")
-    expect(console.locator(".line")).to_have_count(61, timeout=30_000)
+    count = page.locator("#log-count")
+    expect(count).to_contain_text("61 lines", timeout=30_000)  # every line, live, none lost
     expect(console).to_contain_text("tick 59")
+    expect(page.locator("#live-badge")).to_contain_text("finished")
     page.get_by_label("Level").select_option("warning")
+    expect(count).to_have_text("1 matching line")
     expect(console.locator(".line")).to_have_count(1)
     page.get_by_label("Level").select_option("debug")
     page.get_by_label("Search").fill("TICK 4")
