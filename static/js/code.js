@@ -43,7 +43,7 @@ RE.codeEditor = (parent, { doc = "", language = "json", label, onChange, readOnl
         marked,
         EditorState.tabSize.of(4),
         EditorState.readOnly.of(readOnly),
-        EditorView.contentAttributes.of({ "aria-label": label || `${language} code`, "aria-multiline": "true" }),
+        EditorView.contentAttributes.of({ "aria-label": label || `${language} code`, "aria-multiline": "true", tabindex: "0" }),
         EditorView.updateListener.of((update) => { if (update.docChanged && !silent && onChange) onChange(update); }),
       ],
     }),

@@ -102,14 +102,21 @@ RE.graph = (container, { nodes, edges, onOpen, onSelect, describeOpen = "open it
     }
   }
 
-  const buttons = {};
+  const buttons = {}, abouts = {};
   const order = [...nodes].sort((p, q) => at[p.id].y - at[q.id].y || at[p.id].x - at[q.id].x);
   for (const n of order) {
-    const button = el("button", { type: "button", class: "gnode", "data-node": n.id, "data-type": n.type || "" },
+    // The name a screen reader says is the box's own text (label, type, status, duration);
+    // the rest (issues, branches, what Enter does) is its description.
+    const about = el("span", { id: `${container.id}-about-${Object.keys(buttons).length}`, hidden: true });
+    const button = el("button", { type: "button", class: "gnode", "data-node": n.id, "data-type": n.type || "",
+      "aria-describedby": about.id },
       el("span", { class: "gtype", "aria-hidden": "true" }, TYPE[n.type] || "•"),
       el("span", { class: "gbody" }, el("span", { class: "glabel" }, n.label || n.id),
+        el("span", { class: "visually-hidden" }, ` (${n.type || "a"} step) `),
         el("span", { class: "gmeta" }, el("span", { class: "gstatus" }), el("span", { class: "gid" }, n.id))),
       el("span", { class: "gissues", hidden: true }));
+    canvas.append(about);
+    abouts[n.id] = about;
     button.style.left = `${at[n.id].x}px`;
     button.style.top = `${at[n.id].y}px`;
     button.style.width = `${W}px`;
@@ -133,19 +140,19 @@ RE.graph = (container, { nodes, edges, onOpen, onSelect, describeOpen = "open it
   }
 
   function describe(id) {
-    const n = nodes.find((m) => m.id === id), s = state[id], button = buttons[id];
-    const parts = [`${n.label || n.id}, ${n.type || "step"} step`];
-    if (s.status) parts.push(`${s.status}${s.duration !== null && s.duration !== undefined ? `, ${RE.duration(s.duration)}` : ""}`);
+    const s = state[id], button = buttons[id];
+    const parts = [];
     if (s.issues.length) parts.push(`${s.issues.length} issue${s.issues.length === 1 ? "" : "s"}: ${s.issues.join("; ")}`);
     const into = edges.filter((e) => e.target === id && e.label).map((e) => `${e.label} branch of ${e.source}`);
-    if (into.length) parts.push(`reached by the ${into.join(", ")}`);
-    button.setAttribute("aria-label", `${parts.join(". ")}. Enter to ${describeOpen}.`);
+    if (into.length) parts.push(`Reached by the ${into.join(", ")}`);
+    parts.push(`Enter to ${describeOpen}.`);
+    abouts[id].textContent = parts.join(". ");
     button.dataset.status = s.status || "";
     button.querySelector(".gstatus").textContent = s.status
       ? `${ICONS[s.status] || ""} ${s.status}${s.duration !== null && s.duration !== undefined ? ` · ${RE.duration(s.duration)}` : ""}` : "";
     const badge = button.querySelector(".gissues");
     badge.hidden = !s.issues.length;
-    badge.textContent = s.issues.length ? `✖ ${s.issues.length}` : "";
+    badge.textContent = s.issues.length ? `✖ ${s.issues.length} issue${s.issues.length === 1 ? "" : "s"}` : "";
     button.classList.toggle("has-issues", Boolean(s.issues.length));
   }
 

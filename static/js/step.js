@@ -37,8 +37,8 @@
     const debug = document.getElementById("debug");
     debug.replaceChildren();
     if (step.debug && Object.keys(step.debug).length) {
-      if (step.debug.variables) debug.append(el("h3", {}, "Variables"), el("pre", { class: "code" }, RE.json(step.debug.variables)));
-      if (step.debug.profile) debug.append(el("h3", {}, "Profile"), el("pre", { class: "code" }, typeof step.debug.profile === "string" ? step.debug.profile : RE.json(step.debug.profile)));
+      if (step.debug.variables) debug.append(el("h3", {}, "Variables"), el("pre", { class: "code", tabindex: "0" }, RE.json(step.debug.variables)));
+      if (step.debug.profile) debug.append(el("h3", {}, "Profile"), el("pre", { class: "code", tabindex: "0" }, typeof step.debug.profile === "string" ? step.debug.profile : RE.json(step.debug.profile)));
     } else {
       debug.append(el("p", { class: "muted" }, "Turn on debug mode in Settings to record variables and a profile."));
     }

@@ -103,8 +103,8 @@ def test_branch_labels_pan_zoom_and_keyboard(signed_in, user):
     assert page.evaluate("document.activeElement.dataset.node") != focused
     page.keyboard.press("End")
     assert page.evaluate("document.activeElement.dataset.node") == "result"
-    expect(page.locator("#graph .gnode[data-node=pass]")).to_have_attribute(
-        "aria-label", re.compile("reached by the true branch of check"))
+    expect(page.locator("#graph .gnode[data-node=pass]")).to_have_accessible_description(
+        re.compile("Reached by the true branch of check"))
 
 
 def test_an_issue_selects_its_node_and_its_line_and_opens_the_code(signed_in, user):
@@ -161,7 +161,8 @@ def test_monitor_graph_shows_status_and_duration_and_opens_a_step(signed_in, use
     node = page.locator("#graph .gnode[data-node=squares]")
     expect(node).to_have_attribute("data-status", "succeeded")
     expect(node.locator(".gstatus")).to_contain_text(re.compile(r"succeeded · \d+(\.\d)? (ms|s)"))
-    expect(node).to_have_attribute("aria-label", re.compile(r"Sum of squares, python step\. succeeded"))
+    expect(node).to_have_accessible_name(re.compile(r"Sum of squares \(python step\) ✔ succeeded · \d"))
+    expect(node).to_have_accessible_description(re.compile("Enter to open its step"))
     boxes = _boxes(page, 5)
     assert not _overlap(boxes["squares"], boxes["cubes"])
     node.focus()
