@@ -168,3 +168,20 @@ def test_monitor_graph_shows_status_and_duration_and_opens_a_step(signed_in, use
     node.focus()
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/steps/squares/$"))
+
+
+def test_one_formatter_for_durations_and_times(signed_in, user, worker):
+    page = signed_in
+    done = finished(start(user, load_example("hello-transform"), inputs={"who": "T"}))
+    assert page.evaluate("""[RE.duration(480), RE.duration(41432), RE.duration(123000),
+        RE.duration(3900000), RE.duration(null), RE.ago(new Date(Date.now() - 180000)),
+        RE.ago(new Date(Date.now() + 7200000))]""") == [
+        "480 ms", "41.4 s", "2 min 3 s", "1 h 5 min", "–", "3 min ago", "in 2 h"]
+    page.goto(f"{page.base}/executions/")
+    row = page.locator("#history tbody tr").first
+    expect(row.locator("time")).to_contain_text(re.compile(r"\((just now|\d+ s ago)\)"))
+    expect(row.locator("[data-ms]")).to_have_text(re.compile(r"^\d+ ms$|^\d+\.\d s$"))
+    assert "UTC" in row.locator("time").get_attribute("title") or "Z" in row.locator(
+        "time").get_attribute("title")
+    page.goto(f"{page.base}/executions/{done.pk}/")
+    expect(page.locator("#meta")).to_contain_text(re.compile(r"started .+ \((just now|\d+ s ago)\)"))
