@@ -30,10 +30,11 @@ import django  # noqa: E402
 django.setup()
 
 
-def start_worker(app: str, log: str, extra: list[str] | None = None) -> subprocess.Popen[bytes]:
+def start_worker(app: str, log: str, extra: list[str] | None = None,
+                 name: str | None = None) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "celery", "-A", app, "worker", "-P", "prefork", "-c", "2",
                "-l", "warning", "--without-mingle", "--without-gossip", "-n",
-               f"{log}-{uuid.uuid4().hex[:4]}@%h", *(extra or [])]
+               name or f"{log}-{uuid.uuid4().hex[:4]}@%h", *(extra or [])]
     proc = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ),
                             stdout=(TMP / f"{log}.log").open("w"), stderr=subprocess.STDOUT,
                             start_new_session=True)
@@ -108,3 +109,17 @@ def token_client(user):  # type: ignore[no-untyped-def]
     client.credentials(HTTP_AUTHORIZATION="Token " + AuthToken.objects.create(
         user=user, expiry=None)[1])
     return client
+
+
+def start_idle_worker(app: str, log: str) -> tuple[subprocess.Popen[bytes], str]:
+    """A worker that is up but consumes nothing yet (its startup is over before a measured
+    drain begins); `consume` then points it at the queue."""
+    name = f"{log}-{uuid.uuid4().hex[:4]}@{socket.gethostname()}"
+    return start_worker(app, log, ["-Q", f"idle-{uuid.uuid4().hex[:6]}"], name=name), name
+
+
+def consume(celery_app, name: str, queue: str) -> None:  # type: ignore[no-untyped-def]
+    replies = celery_app.control.add_consumer(queue, destination=[name], reply=True,
+                                              timeout=10)
+    if not replies:
+        raise RuntimeError(f"worker {name} did not answer add_consumer")

@@ -14,6 +14,7 @@ import statistics
 import subprocess
 import time
 import uuid
+from pathlib import Path
 
 import common  # sets Django up: before any app import
 
@@ -29,6 +30,8 @@ from apps.executions.models import TERMINAL_EXECUTION, Execution, StepRun  # noq
 from apps.executions.services import execution_start  # noqa: E402
 from apps.workflows import services as workflow_services  # noqa: E402
 from bench import raw_celery  # noqa: E402
+from bench.breakdown import Breakdown  # noqa: E402
+from config.celery_app import app as celery_app  # noqa: E402
 from worker.sandbox import Sandbox  # noqa: E402
 
 
@@ -63,21 +66,26 @@ def raw_hop_ms(hops: int) -> float:
     return (float(client.get(key)) - started) / hops * 1000
 
 
-def raw_rate(count: int) -> float:
-    """Tasks/s of a bare Celery worker draining `count` queued no-op tasks."""
+def raw_rate(count: int) -> tuple[float, Breakdown]:
+    """Tasks/s of a bare Celery worker draining `count` queued no-op tasks, and where its
+    CPU went."""
     client = redis.Redis.from_url(settings.REDIS_URL)
     key = f"bench:{uuid.uuid4().hex}"
     for _ in range(count):
         raw_celery.tick.delay(key)
-    worker = start_worker("bench.raw_celery", "raw-rate", ["-Q", os.environ["RAW_QUEUE"]])
+    worker, name = common.start_idle_worker("bench.raw_celery", "raw-rate")
+    where = Breakdown()
     try:
+        where.snapshot(worker.pid)
+        common.consume(raw_celery.app, name, os.environ["RAW_QUEUE"])
         deadline = time.monotonic() + 600
         while int(client.get(key) or 0) < count and time.monotonic() < deadline:
             time.sleep(0.05)
+        where.finish()
         first, last = float(client.get(f"{key}:first")), float(client.get(f"{key}:last"))
     finally:
         stop(worker)
-    return count / (last - first)
+    return count / (last - first), where
 
 
 def main() -> None:
@@ -152,14 +160,20 @@ def main() -> None:
         # steps wait in the broker), then a fresh worker drains them. Steps/s from the first
         # step claimed to the last committed, read from the stored rows.
         stop(engine, raw)
-        raw_tps = raw_rate(steps)
+        raw_tps, raw_where = raw_rate(steps)
         began = time.perf_counter()
         ids = [execution_start(workflow=five, owner=user, inputs={}).pk
                for _ in range(args.concurrent)]
         start_rate = args.concurrent / (time.perf_counter() - began)
-        engine = start_worker("config", "engine", ["-Q", settings.CELERY_TASK_DEFAULT_QUEUE])
+        counted = common.TMP / "counts"
+        os.environ["COUNT_DIR"] = str(counted)
+        engine, name = common.start_idle_worker("bench.counted_app", "engine")
         rss_before = tree_rss_mb(engine)
+        where = Breakdown()
+        where.snapshot(engine.pid)
+        common.consume(celery_app, name, settings.CELERY_TASK_DEFAULT_QUEUE)
         wait_all(ids)
+        where.finish()
         span = StepRun.objects.filter(execution_id__in=ids).aggregate(
             first=Min("started_at"), last=Max("finished_at"))
         seconds = (span["last"] - span["first"]).total_seconds()
@@ -168,7 +182,11 @@ def main() -> None:
                      f"{steps} steps in {seconds:.1f} s, statuses {sorted(statuses)}, RSS "
                      f"{rss_before:.0f} → {tree_rss_mb(engine):.0f} MB (target ≥ 300 steps/s)"))
         rows.append(("raw Celery throughput, no-op tasks", f"{raw_tps:.0f} tasks/s",
-                     f"{steps} tasks queued first, then drained by a fresh -c 2 worker"))
+                     f"{steps} tasks queued first, then drained by a fresh -c 2 worker "
+                     f"→ engine at {steps / seconds / raw_tps:.0%} (target ≥ 60 %)"))
+        stop(engine)
+        rows += where.rows(steps, counted, "engine")
+        rows += raw_where.rows(steps, Path("/nonexistent"), "raw Celery")
         rows.append(("execution starts, one client", f"{start_rate:.0f} /s",
                      "validated, stored with its steps and events, first step queued"))
     finally:
