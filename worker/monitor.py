@@ -17,6 +17,13 @@ from typing import Any
 
 import psutil
 
+# Finding a process's descendants reads every process's parent from /proc (about 3 ms with
+# 80 processes, more on a busy host), and a short step is sampled twice: a step's process
+# (forked for it by the sandbox server) starts with no children, and its descendants are
+# looked up again only when the last lookup is older than this; a child the user's code
+# starts is seen at the next lookup. The sandbox's own rlimits bound memory in between.
+TREE_MAX_AGE_S = 0.5
+
 
 @dataclass
 class ResourceUsage:
@@ -53,9 +60,13 @@ class ResourceMonitor:
         self._thread = threading.Thread(target=self._loop, daemon=True, name="resource-monitor")
         self._started = 0.0
         self._cpu_by_pid: dict[int, float] = {}
+        self._tree: list[psutil.Process] = []
+        self._tree_at = 0.0
         self.unsent: list[dict[str, float]] = []  # samples not yet given to on_samples
 
     def watch(self, pid: int) -> None:
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+            self._tree, self._tree_at = [psutil.Process(pid)], time.monotonic()  # just forked
         self._pid = pid
         first = self._sample()  # a step may end before the first interval
         if first is not None:
@@ -94,12 +105,18 @@ class ResourceMonitor:
         # caller sends them with the step's own commit (no connection opened here for them).
         self.unsent = self.usage.samples[handed:]
 
+    def _descendants(self) -> list[psutil.Process]:
+        now = time.monotonic()
+        if not self._tree or now - self._tree_at >= TREE_MAX_AGE_S:
+            root = psutil.Process(self._pid)
+            self._tree, self._tree_at = [root, *root.children(recursive=True)], now
+        return self._tree
+
     def _sample(self) -> dict[str, float] | None:
         if self._pid is None:
             return None
         try:
-            root = psutil.Process(self._pid)
-            tree = [root, *root.children(recursive=True)]
+            tree = self._descendants()
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             return None
         rss = 0
