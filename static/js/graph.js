@@ -13,7 +13,7 @@ RE.graphOf = (definition) => ({
 
 RE.graph = (container, { nodes, edges, onOpen, onSelect, describeOpen = "open its step" }) => {
   const { el, ICONS } = RE;
-  const W = 184, H = 58, GAP_X = 28, GAP_Y = 46, PAD = 40, NS = "http://www.w3.org/2000/svg";
+  const W = 204, H = 58, GAP_X = 24, GAP_Y = 46, PAD = 40, NS = "http://www.w3.org/2000/svg";
   const TYPE = { python: "Py", transform: "{ }", http: "HTTP", condition: "if", delay: "⏱",
     approval: "✎", workflow: "⧉" };
   const state = {};  // id -> { status, duration, issues }
