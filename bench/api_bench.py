@@ -30,11 +30,13 @@ def load(user, workflows: list, rows: int) -> None:  # type: ignore[no-untyped-d
             INSERT INTO executions_execution (id, owner_id, workflow_id, compilation_id,
                 parent_step_id, code_sha256, status, trigger, environment, inputs, encrypted_secret_inputs,
                 current_step, idempotency_key, created_at, started_at, finished_at,
-                duration_ms, last_event_seq, last_log_seq)
+                duration_ms, last_event_seq, last_log_seq, concurrency_key, waiting_reason,
+                waiting_on_limit, priority, source)
             SELECT gen_random_uuid(), %s, (%s::int[])[1 + g %% %s], (%s::int[])[1 + g %% %s],
                 '', '', (%s::text[])[1 + (g / 7) %% 5], 'api', 'default', '{}', '', '', '',
                 now() - (g || ' seconds')::interval, now() - (g || ' seconds')::interval,
-                now() - (g || ' seconds')::interval + interval '2 seconds', 2000, 0, 0
+                now() - (g || ' seconds')::interval + interval '2 seconds', 2000, 0, 0,
+                '', '', false, 1, '{}'
             FROM generate_series(1, %s) AS g""",
                        [user.pk, [w.pk for w in workflows], len(workflows), compilation_ids,
                         len(workflows), STATUSES, rows])
