@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
+from apps.common.exceptions import ApplicationError
 from apps.workflows.models import Compilation, Workflow
 
 if TYPE_CHECKING:
@@ -20,3 +21,17 @@ def workflow_list(*, owner: AbstractBaseUser) -> QuerySet[Workflow]:
 def compilation_latest(*, workflow: Workflow) -> Compilation | None:
     """The newest compilation of the workflow's newest revision."""
     return workflow.compilations.order_by("-revision", "-id").first()
+
+
+def compilation_of_revision(*, workflow_id: int, revision: int) -> Compilation:
+    """The compilation of one revision of a workflow (fix and resume, re-run on a revision);
+    an unknown revision, or one that is not a whole number, is the caller's bad input."""
+    if isinstance(revision, bool) or not isinstance(revision, int):
+        raise ApplicationError("revision must be a whole number.", code="invalid",
+                               fields={"revision": "A revision number of this workflow."})
+    compilation = Compilation.objects.filter(workflow_id=workflow_id,
+                                             revision=revision).first()
+    if compilation is None:
+        raise ApplicationError(f"This workflow has no revision {revision}.", code="invalid",
+                               fields={"revision": "A revision number of this workflow."})
+    return compilation

@@ -17,6 +17,7 @@ from apps.executions.models import TERMINAL_EXECUTION, Execution, StepRun
 from apps.runtime.params import PARAMS
 from apps.runtime.selectors import runtime_config_get
 from apps.workflows.models import Compilation
+from apps.workflows.selectors import compilation_of_revision
 
 S = StepRun.Status
 E = Execution.Status
@@ -140,14 +141,7 @@ def _revision(execution: Execution, revision: int) -> Compilation:
     """The workflow's compiled `revision`, if this execution can go on with it: it compiled
     and keeps every node (id and type) and edge, so the steps already done stay meaningful.
     Anything else is a new workflow: re-run it instead."""
-    if isinstance(revision, bool) or not isinstance(revision, int):
-        raise ApplicationError("revision must be a whole number.", code="invalid",
-                               fields={"revision": "A revision number of this workflow."})
-    compilation = Compilation.objects.filter(workflow_id=execution.workflow_id,
-                                             revision=revision).first()
-    if compilation is None:
-        raise ApplicationError(f"This workflow has no revision {revision}.", code="invalid",
-                               fields={"revision": "A revision number of this workflow."})
+    compilation = compilation_of_revision(workflow_id=execution.workflow_id, revision=revision)
     if compilation.status == Compilation.Status.ERROR or not compilation.code_sha256:
         raise Conflict(f"Revision {revision} did not compile; fix its errors first.",
                        code="not_runnable")

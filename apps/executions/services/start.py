@@ -23,6 +23,7 @@ from apps.executions.models import Execution, Priority, StepRun
 from apps.executions.services import files
 from apps.runtime.selectors import runtime_config_get
 from apps.workflows.models import Compilation, Workflow
+from apps.workflows.selectors import compilation_of_revision
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -156,14 +157,8 @@ def execution_rerun(*, execution: Execution, inputs: dict[str, Any] | None = Non
                     revision: int | None = None) -> Execution:
     """Run the same compiled revision (or `revision`) again with the same inputs (secrets
     included) or edited ones; masked values in edited inputs keep their original secret."""
-    compilation = execution.compilation
-    if revision is not None:
-        compilation = Compilation.objects.filter(workflow_id=execution.workflow_id,
-                                                 revision=revision).first()
-        if compilation is None:
-            raise ApplicationError(f"This workflow has no revision {revision}.",
-                                   code="invalid", fields={"revision": "A revision number "
-                                                                       "of this workflow."})
+    compilation = execution.compilation if revision is None else compilation_of_revision(
+        workflow_id=execution.workflow_id, revision=revision)
     original = real_inputs(execution)
     if inputs is None:
         new_inputs = original
