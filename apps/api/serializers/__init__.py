@@ -17,6 +17,8 @@ from apps.api.serializers.alerts import (
 )
 from apps.api.serializers.audit import AuditEntrySerializer
 from apps.api.serializers.executions import (
+    LIST_COLUMNS,
+    RESULT_COLUMNS,
     ApprovalSerializer,
     ApproveSerializer,
     AttemptSerializer,
@@ -81,6 +83,8 @@ __all__ = [
     "ConnectionSerializer",
     "EnvVarSerializer",
     "ErrorPatternSerializer",
+    "LIST_COLUMNS",
+    "RESULT_COLUMNS",
     "ExecutionListSerializer",
     "ExecutionMetadataSerializer",
     "ExecutionMetricsSerializer",

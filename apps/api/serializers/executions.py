@@ -68,6 +68,18 @@ def _iso(value: Any) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
 
+# What a history row reads of an execution (ExecutionListSerializer.to_representation),
+# the cursor's ordering columns included.
+LIST_COLUMNS = ("id", "owner_id", "workflow_id", "status", "trigger", "priority", "inputs",
+                "current_step", "created_at", "started_at", "finished_at", "duration_ms",
+                "error", "waiting_reason")
+# What a StepResult reads of a step (step_result): not its debug record, lease or
+# overrides, which only the step's own detail shows.
+RESULT_COLUMNS = ("id", "execution_id", "step_id", "step_type", "status", "attempts", "inputs",
+                  "output", "output_truncated", "error", "queued_at", "started_at",
+                  "finished_at", "duration_ms", "metrics", "child_execution_id")
+
+
 def step_result(step: StepRun, logs_base: str) -> dict[str, Any]:
     """StepResultSerializer's output built directly: an execution of 500 steps is read often
     (the monitor, the detail page) and DRF's per-field machinery costs ~1 ms a step."""

@@ -31,17 +31,6 @@ from apps.workflows.models import Workflow
 
 _CONTROL = {200: s.ExecutionSerializer, **error_responses(404, 409)}
 
-# What a history row reads of an execution (ExecutionListSerializer), the cursor's ordering
-# columns included.
-LIST_COLUMNS = ("id", "owner_id", "workflow_id", "status", "trigger", "priority", "inputs",
-                "current_step", "created_at", "started_at", "finished_at", "duration_ms",
-                "error", "waiting_reason")
-# What a StepResult reads of a step (serializers.step_result): not its debug record, lease or
-# overrides, which only the step's own detail shows.
-RESULT_COLUMNS = ("id", "execution_id", "step_id", "step_type", "status", "attempts", "inputs",
-                  "output", "output_truncated", "error", "queued_at", "started_at",
-                  "finished_at", "duration_ms", "metrics", "child_execution_id")
-
 
 @extend_schema_view(
     list=extend_schema(summary="Execution history, newest first (cursor pages)"),
@@ -63,11 +52,11 @@ class ExecutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         query = Execution.objects.filter(owner=self.request.user)
         if self.action == "list":  # a page shows the workflow's name and the owner's, no more
             return query.select_related("workflow", "owner").only(
-                *LIST_COLUMNS, "workflow__name", "owner__username")
+                *s.LIST_COLUMNS, "workflow__name", "owner__username")
         return query.select_related("workflow", "owner", "compilation").defer(
             "compilation__generated_code", "compilation__source_map", "compilation__definition",
             "encrypted_secret_inputs").prefetch_related(
-            Prefetch("steps", queryset=StepRun.objects.order_by("id").only(*RESULT_COLUMNS)))
+            Prefetch("steps", queryset=StepRun.objects.order_by("id").only(*s.RESULT_COLUMNS)))
 
     def get_serializer_class(self) -> type:
         return s.ExecutionListSerializer if self.action == "list" else s.ExecutionSerializer
