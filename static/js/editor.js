@@ -46,25 +46,24 @@
     announce(labels[state] || state);
   }
 
+  // Where a node's entry is in the text (its "id"), or null.
+  function nodeSpot(definition, nodeId, text) {
+    const nodes = definition && Array.isArray(definition.nodes) ? definition.nodes : [];
+    const index = nodes.findIndex((n) => n && n.id === nodeId);
+    return index >= 0 ? RE.jsonLocate(text, `nodes.${index}.id`) : null;
+  }
+
   // Where an issue is in the text now: its field's value, else its node, else nowhere.
-  function locate(issue, text = editor.text()) {
-    if (issue.field) {
-      const spot = RE.jsonLocate(text, issue.field);
-      if (spot) return spot;
-    }
-    const definition = parsed().definition;
-    if (issue.node_id && definition && Array.isArray(definition.nodes)) {
-      const index = definition.nodes.findIndex((n) => n && n.id === issue.node_id);
-      if (index >= 0) return RE.jsonLocate(text, `nodes.${index}.id`);
-    }
-    return null;
+  function locate(issue, text, definition) {
+    const spot = issue.field ? RE.jsonLocate(text, issue.field) : null;
+    return spot || (issue.node_id ? nodeSpot(definition, issue.node_id, text) : null);
   }
 
   function markIssues() {
     if (!compilation) return;
-    const text = editor.text();
+    const text = editor.text(), definition = parsed().definition;
     editor.setIssues(compilation.issues.map((issue) => {
-      const spot = locate(issue, text) || { from: 0, to: 1 };
+      const spot = locate(issue, text, definition) || { from: 0, to: 1 };
       return { ...spot, severity: issue.type === "error" ? "error" : "warning", message: issue.message };
     }));
     const byNode = {};
@@ -93,9 +92,9 @@
   // a line of python code, that node's code opened at the line.
   function goTo(issue) {
     if (issue.node_id && graph) graph.select(issue.node_id);
-    const spot = locate(issue);
-    editor.mark(null, { offset: spot ? spot.from : 0 });
     const definition = parsed().definition;
+    const spot = locate(issue, editor.text(), definition);
+    editor.mark(null, { offset: spot ? spot.from : 0 });
     if (issue.node_id && definition && pythonNode(definition, issue.node_id)) {
       openCode(issue.node_id, issue.line);
       if (issue.line) { python.focus(); return; }
@@ -116,8 +115,7 @@
   function selectNode(nodeId) {
     const definition = parsed().definition;
     if (!definition) return;
-    const index = (definition.nodes || []).findIndex((n) => n && n.id === nodeId);
-    const spot = index >= 0 ? RE.jsonLocate(editor.text(), `nodes.${index}.id`) : null;
+    const spot = nodeSpot(definition, nodeId, editor.text());
     if (spot) editor.mark(null, { offset: spot.from, select: false });
     if (pythonNode(definition, nodeId)) openCode(nodeId);
     else closeCode();

@@ -10,11 +10,12 @@
     waiting: "#8e24aa" };
   let execution = null, gantt = null, refreshTimer = null;
 
+  const shape = RE.graphOf(page.definition);
   const graph = RE.graph(document.getElementById("graph"), {
-    ...RE.graphOf(page.definition),
+    ...shape,
     onOpen: (stepId) => { location.href = `/executions/${id}/steps/${encodeURIComponent(stepId)}/`; },
   });
-  for (const n of RE.graphOf(page.definition).nodes) graph.setStatus(n.id, "pending");
+  for (const n of shape.nodes) graph.setStatus(n.id, "pending");
 
   function setStep(stepId, status, duration) {
     const live = ["pending", "queued", "running", "retrying", "waiting"].includes(status);

@@ -68,12 +68,16 @@
     }
   }
 
+  // The innermost frame of the builder's own code, and the line that failed.
+  function failing(error) {
+    const frame = (error.frames || []).filter((f) => f.line).pop() || null;
+    return { frame, line: error.line || (frame && frame.line) };
+  }
+
   // The line of the builder's code that failed, out in the open (not in the traceback).
   function showFailingLine(error) {
     const box = document.getElementById("failing-line");
-    const frames = (error.frames || []).filter((f) => f.line);
-    const frame = frames.length ? frames[frames.length - 1] : null;
-    const line = error.line || (frame && frame.line);
+    const { frame, line } = failing(error);
     box.replaceChildren();
     if (!line) return;
     const code = (frame && frame.code) || (page.code || "").split("\n")[line - 1] || "";
@@ -94,7 +98,7 @@
         label: `Python code of step ${stepId}` });
       RE.fixEditor = fixer;
     }
-    const line = step.error && (step.error.line || ((step.error.frames || []).filter((f) => f.line).pop() || {}).line);
+    const line = step.error && failing(step.error).line;
     if (line) {
       fixer.setIssues([{ line, message: `${step.error.type}: ${step.error.message}` }]);
       fixer.mark(line, { select: false });
