@@ -18,6 +18,7 @@ from django.db import connection
 
 from apps.common.stack import free_port, private_redis_command, redis_reachable
 from tests.conftest import ROOT
+from tests.netns import Host
 
 
 def database_url_for_tests() -> str:
@@ -43,26 +44,37 @@ def _test_env() -> dict[str, str]:
     return env
 
 
+def _host_env(env: dict[str, str], host: Host | None) -> dict[str, str]:
+    """The services' URLs as a process on `host` reaches them."""
+    if host is not None:
+        env.update(DATABASE_URL=host.url(env["DATABASE_URL"]), REDIS_URL=host.url(env["REDIS_URL"]))
+    return env
+
+
 class WorkerProcess:
     """celery -A config worker -B, against the test database and the session's queue."""
 
     def __init__(self, log_dir: Path, name: str = "w1", concurrency: int = 2,
-                 beat: bool | None = None, env: dict[str, str] | None = None) -> None:
+                 beat: bool | None = None, env: dict[str, str] | None = None,
+                 host: Host | None = None) -> None:
         self.log_path = log_dir / f"worker-{name}.log"
         self.name = name
         self.concurrency = concurrency
         self.beat = name == "w1" if beat is None else beat
         self.extra_env = env or {}
+        self.host = host  # a network namespace of tests/netns.py, or this one
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 60) -> WorkerProcess:
-        env = {**_test_env(), **self.extra_env}
+        env = _host_env({**_test_env(), **self.extra_env}, self.host)
         command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "prefork",
                    "-c", str(self.concurrency), "-l", "info", "--without-mingle",
                    "--without-gossip", "-n", f"{self.name}@%h",
                    "-Q", settings.CELERY_TASK_DEFAULT_QUEUE]
         if self.beat:
             command += ["-B", "-s", str(self.log_path.parent / f"celerybeat-{self.name}")]
+        if self.host is not None:
+            command = self.host.command(command)
         self.log = self.log_path.open("ab")
         offset = self.log_path.stat().st_size
         self.proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log,
@@ -106,34 +118,62 @@ class WorkerProcess:
         self.log.close()
 
 
+class BeatProcess:
+    """celery beat alone (the sweeper's clock), as the services host runs it in production."""
+
+    def __init__(self, log_dir: Path) -> None:
+        self.log_path = log_dir / "beat.log"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> BeatProcess:
+        self.log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "beat", "-l", "info", "-s",
+             str(self.log_path.parent / "celerybeat-alone")], cwd=ROOT, env=_test_env(),
+            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        return self
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(timeout=20)
+        self.log.close()
+
+
 class DaphneProcess:
     """daphne config.asgi:application on a free loopback port."""
 
-    def __init__(self, log_dir: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(self, log_dir: Path, env: dict[str, str] | None = None,
+                 host: Host | None = None) -> None:
         self.log_path = log_dir / "daphne.log"
         self.proc: subprocess.Popen[bytes] | None = None
         self.port = 0
         self.extra_env = env or {}
+        self.host = host
+        self.address = host.address if host is not None else "127.0.0.1"
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.address}:{self.port}"
 
     def start(self, timeout: float = 60) -> DaphneProcess:
         if not self.port:
             with socket.socket() as probe:
                 probe.bind(("127.0.0.1", 0))
                 self.port = probe.getsockname()[1]
-        env = {**_test_env(), "STREAM_CATCH_UP_S": "1", **self.extra_env}
+        env = _host_env({**_test_env(), "STREAM_CATCH_UP_S": "1", **self.extra_env}, self.host)
+        command = [sys.executable, "-m", "daphne", "-b", self.address, "-p", str(self.port),
+                   "config.asgi:application"]
+        if self.host is not None:
+            env["ALLOWED_HOSTS"] = f"{self.address},127.0.0.1,localhost"
+            command = self.host.command(command)
         self.log = self.log_path.open("ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
-             "config.asgi:application"], cwd=ROOT, env=env, stdout=self.log,
-            stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
         while True:
             with contextlib.suppress(OSError), socket.create_connection(
-                    ("127.0.0.1", self.port), timeout=0.5):
+                    (self.address, self.port), timeout=0.5):
                 return self
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("daphne did not start:\n" + self.log_path.read_text()[-3000:])
