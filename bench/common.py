@@ -13,6 +13,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -30,31 +31,45 @@ import django  # noqa: E402
 django.setup()
 
 
+def _on(host: Any, command: list[str]) -> tuple[list[str], dict[str, str]]:
+    """command and environment for a process on `host` (a tests/netns.py Host) or here."""
+    env = dict(os.environ)
+    if host is None:
+        return command, env
+    env.update(DATABASE_URL=host.url(env["DATABASE_URL"]), REDIS_URL=host.url(env["REDIS_URL"]),
+               ALLOWED_HOSTS=f"{host.address},127.0.0.1,localhost")
+    return host.command(command), env
+
+
 def start_worker(app: str, log: str, extra: list[str] | None = None,
-                 name: str | None = None) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "celery", "-A", app, "worker", "-P", "prefork", "-c", "2",
-               "-l", "warning", "--without-mingle", "--without-gossip", "-n",
-               name or f"{log}-{uuid.uuid4().hex[:4]}@%h", *(extra or [])]
-    proc = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ),
-                            stdout=(TMP / f"{log}.log").open("w"), stderr=subprocess.STDOUT,
+                 name: str | None = None, host: Any = None) -> subprocess.Popen[bytes]:
+    command, env = _on(host, [
+        sys.executable, "-m", "celery", "-A", app, "worker", "-P", "prefork", "-c", "2",
+        "-l", "warning", "--without-mingle", "--without-gossip", "-n",
+        name or f"{log}-{uuid.uuid4().hex[:4]}@%h", *(extra or [])])
+    proc = subprocess.Popen(command, cwd=ROOT, env=env,
+                            stdout=(TMP / f"{log}.log").open("a"), stderr=subprocess.STDOUT,
                             start_new_session=True)
     time.sleep(6)
     return proc
 
 
-def start_daphne() -> tuple[subprocess.Popen[bytes], str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-         "config.asgi:application"], cwd=ROOT, env=dict(os.environ),
-        stdout=(TMP / "daphne.log").open("w"), stderr=subprocess.STDOUT,
-        start_new_session=True)
+def start_daphne(host: Any = None, port: int = 0) -> tuple[subprocess.Popen[bytes], str]:
+    """daphne on a free port (or `port`), on loopback or on `host`'s address."""
+    address = host.address if host is not None else "127.0.0.1"
+    if not port:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+    command, env = _on(host, [sys.executable, "-m", "daphne", "-b", address, "-p", str(port),
+                              "config.asgi:application"])
+    proc = subprocess.Popen(command, cwd=ROOT, env=env,
+                            stdout=(TMP / "daphne.log").open("a"), stderr=subprocess.STDOUT,
+                            start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
-            return proc, f"http://127.0.0.1:{port}"
+        with contextlib.suppress(OSError), socket.create_connection((address, port), 0.5):
+            return proc, f"http://{address}:{port}"
         time.sleep(0.2)
     raise RuntimeError("daphne did not start: " + (TMP / "daphne.log").read_text()[-2000:])
 

@@ -10,10 +10,19 @@ beside the raw Redis PUBLISH → subscriber floor measured in the same run.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/soak .venv/bin/python bench/soak.py
 
 Needs PostgreSQL (several processes write at once); the database is created if missing.
+
+    … bench/soak.py --hosts 2
+
+runs the same soak across hosts (tests/netns.py; root only): each worker on a host of its
+own in a network namespace, daphne on a web host, PostgreSQL, Redis and beat on the services
+host (the root namespace). The faults then also include a worker host cut off from Redis and
+PostgreSQL for 30 s and healed, a whole host killed (every process in it) and the web host
+restarted; followers reach daphne across its link.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import os
@@ -33,7 +42,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from apps.common.stack import free_port, redis_reachable, redis_server_binary  # noqa: E402
 
+_PARSER = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+_PARSER.add_argument("--hosts", type=int, default=0,
+                     help="worker hosts in network namespaces (default 0: none)")
+ARGS = _PARSER.parse_args()
 DURATION_S = float(os.environ.get("SOAK_SECONDS", "600"))
+PARTITION_S = 30.0
 IN_FLIGHT = int(os.environ.get("SOAK_IN_FLIGHT", "200"))
 FOLLOWED = int(os.environ.get("SOAK_FOLLOWED", "20"))
 FAULT_EVERY_S = (20.0, 40.0)
@@ -86,6 +100,7 @@ os.environ.update({"SWEEP_INTERVAL_S": "2", "HEARTBEAT_TIMEOUT_S": "10",
                    "REQUEUE_AFTER_S": "10", "STREAM_CATCH_UP_S": "1"})
 
 import common  # noqa: E402  sets Django up: before any app import
+from django.db.models import Count  # noqa: E402
 from knox.models import AuthToken  # noqa: E402
 from stream_bench import raw_redis_latency  # noqa: E402
 
@@ -129,10 +144,21 @@ DEFINITIONS = [
 
 
 class Stack:
-    """Two workers, one beat, one daphne; workers can be killed and restarted."""
+    """Two workers (or one per host), one beat, one daphne; workers can be killed and
+    restarted, hosts cut off and healed, the web host restarted."""
 
-    def __init__(self) -> None:
-        self.workers: list[subprocess.Popen[bytes] | None] = [None, None]
+    def __init__(self, hosts: int = 0) -> None:
+        self.network = None
+        self.hosts: list = []
+        self.web = None
+        if hosts:
+            from tests.netns import Network  # noqa: PLC0415 - only with --hosts (root)
+
+            database = urlsplit(os.environ["DATABASE_URL"])
+            self.network = Network([database.port or 5432, REDIS.port])
+            self.hosts = [self.network.host(f"host{i}") for i in range(hosts)]
+            self.web = self.network.host("web")
+        self.workers: list[subprocess.Popen[bytes] | None] = [None] * max(2, hosts)
         self.beat = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "beat", "-l", "warning", "-s",
              str(common.TMP / "beat-schedule")], cwd=common.ROOT, env=dict(os.environ),
@@ -140,21 +166,36 @@ class Stack:
             start_new_session=True)
         for index in range(len(self.workers)):
             self.start_worker(index)
-        self.daphne, self.url = common.start_daphne()
+        self.daphne, self.url = common.start_daphne(self.web)
+
+    def host_of(self, index: int):  # type: ignore[no-untyped-def]
+        return self.hosts[index] if self.hosts else None
 
     def start_worker(self, index: int) -> None:
         self.workers[index] = common.start_worker("config", f"worker{index}", [
-            "-Q", os.environ["CELERY_QUEUE"]])
+            "-Q", os.environ["CELERY_QUEUE"]], host=self.host_of(index))
+
+    def restart_web(self) -> None:
+        common.stop(self.daphne)
+        time.sleep(2)
+        self.daphne, _ = common.start_daphne(self.web, port=int(self.url.rsplit(":", 1)[1]))
 
     def kill_worker(self, index: int) -> None:
         proc = self.workers[index]
         assert proc is not None
+        if self.hosts:
+            self.hosts[index].kill()  # the whole host: every process in its namespace
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
 
     def stop(self) -> None:
+        for host in self.hosts:
+            if host.partitioned:
+                host.heal()
         common.stop(self.daphne, self.beat, *[w for w in self.workers if w is not None])
+        if self.network is not None:
+            self.network.close()
 
 
 class Followers:
@@ -192,12 +233,13 @@ def main() -> int:
     workflows = [workflow_services.workflow_create(owner=user, definition=d, name=d["name"])
                  for d in DEFINITIONS]
     token = AuthToken.objects.create(user=user, expiry=None)[1]
-    stack = Stack()
+    stack = Stack(ARGS.hosts)
     followers = Followers(stack.url, token)
     faults: list[tuple[float, str]] = []
     started: list[str] = []
     rng = random.Random(int(os.environ.get("SOAK_SEED", "7")))
-    print(f"soak: {DURATION_S:.0f} s, {IN_FLIGHT} in flight, logs in {common.TMP}", flush=True)
+    print(f"soak: {DURATION_S:.0f} s, {IN_FLIGHT} in flight, "
+          f"{ARGS.hosts or 'no'} worker hosts, logs in {common.TMP}", flush=True)
     begin = time.monotonic()
     next_fault = begin + rng.uniform(*FAULT_EVERY_S)
     try:
@@ -243,11 +285,24 @@ def _start(workflow, user):  # type: ignore[no-untyped-def]
 
 
 def _inject(rng: random.Random, stack: Stack) -> str:
+    if stack.hosts:
+        roll = rng.random()
+        if roll < 0.3:
+            index = rng.randrange(len(stack.hosts))
+            host = stack.hosts[index]
+            if not host.partitioned:
+                host.partition()
+                threading.Timer(PARTITION_S, host.heal).start()
+                return f"{host.name} cut off from Redis and PostgreSQL for {PARTITION_S:.0f} s"
+        if roll > 0.8:
+            stack.restart_web()
+            return "web host restarted (daphne down 2 s)"
     if rng.random() < 0.5:
         index = rng.randrange(len(stack.workers))
         stack.kill_worker(index)
         threading.Timer(5, stack.start_worker, [index]).start()
-        return f"worker{index} SIGKILLed (restart in 5 s)"
+        killed = f"host{index} killed" if stack.hosts else f"worker{index} SIGKILLed"
+        return f"{killed} (restart in 5 s)"
     REDIS.kill()
     time.sleep(3)
     REDIS.start()
@@ -280,21 +335,28 @@ def _report(user, started, followers, faults, floor, wall) -> None:  # type: ign
             latencies.append(latency)
             if any(0 <= event["_received"] - at <= FAULT_WINDOW_S for at in fault_times):
                 during.append(latency)
+    twice = (ExecutionEvent.objects.filter(execution__owner=user, type="step_completed")
+             .values("execution_id", "step_id").annotate(n=Count("id")).filter(n__gt=1).count())
     worker_lost = StepAttempt.objects.filter(step_run__execution__owner=user,
                                              error__type="worker_lost").count()
-    kills = sum("worker" in what for _, what in faults)
+    kinds = Counter(("worker kills" if "killed" in what or "SIGKILL" in what else
+                     "partitions" if "cut off" in what else
+                     "web restarts" if "web" in what else "Redis restarts") for _, what in faults)
     pct = common.percentile
     rows = [
         ("raw Redis PUBLISH→subscriber p50/p99",
          f"{pct(floor, .5):.2f}/{pct(floor, .99):.2f}", "ms, floor, same run"),
         ("wall time", f"{wall:.0f} s", f"soak {DURATION_S:.0f} s + drain"),
-        ("faults injected", str(len(faults)), f"{kills} worker kills, "
-                                              f"{len(faults) - kills} Redis restarts"),
+        ("worker hosts", str(ARGS.hosts or "-"), "network namespaces, one link each"
+         if ARGS.hosts else "all on loopback"),
+        ("faults injected", str(len(faults)), ", ".join(f"{n} {k}" for k, n in
+                                                         sorted(kinds.items()))),
         ("executions started", str(len(started)), f"{IN_FLIGHT} kept in flight"),
         ("finished", str(sum(statuses[s] for s in TERMINAL)),
          ", ".join(f"{s} {statuses[s]}" for s in sorted(TERMINAL))),
         ("lost (not finished)", str(lost), "must be 0"),
         ("stored stories with a gap", str(gaps), "must be 0"),
+        ("steps whose result was committed twice", str(twice), "must be 0"),
         ("attempts ended worker_lost", str(worker_lost), "each retried or failed, recorded"),
         ("followed executions", str(len(followers.results)),
          f"{sum(max(0, n) for n in followers.reconnects.values())} reconnects"),
