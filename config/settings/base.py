@@ -210,12 +210,18 @@ SCHEDULE_TICK_S = read_int("SCHEDULE_TICK_S", 1)
 ALERT_TICK_S = read_int("ALERT_TICK_S", 15)  # how often alert rules look (apps/alerts)
 SCHEDULE_LATE_GRACE_S = read_int("SCHEDULE_LATE_GRACE_S", 60)
 HOOK_MAX_BODY_BYTES = read_int("HOOK_MAX_BODY_BYTES", 1024 * 1024)
+# History partitions (PostgreSQL; apps/executions/partitions.py): the width of a bin of events
+# and log lines, and how many bins are made ahead of now. A day, so that a daily retention run
+# drops yesterday's bin whole; wider for long retention (fewer partitions to plan over).
+HISTORY_PARTITION_DAYS = read_int("HISTORY_PARTITION_DAYS", 1)
+HISTORY_PARTITIONS_AHEAD = read_int("HISTORY_PARTITIONS_AHEAD", 3)
 CELERY_BEAT_SCHEDULE = {
     "sweep": {"task": "worker.sweep", "schedule": float(SWEEP_INTERVAL_S)},
     "schedules": {"task": "worker.fire_schedules", "schedule": float(SCHEDULE_TICK_S),
                   "options": {"expires": float(SCHEDULE_TICK_S) * 5}},
     "alerts": {"task": "worker.evaluate_alerts", "schedule": float(ALERT_TICK_S),
                "options": {"expires": float(ALERT_TICK_S) * 2}},
+    "partitions": {"task": "worker.ensure_partitions", "schedule": 3600.0},
     "retention": {"task": "worker.purge_old_executions",
                   "schedule": float(read_int("RETENTION_INTERVAL_S", 24 * 3600))},
 }

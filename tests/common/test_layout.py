@@ -12,7 +12,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCT = ("apps", "compiler", "worker", "config", "bench")
 # The modules that may build SQL text, each documenting its statements and their benchmark.
-SQL_DOORS = {"apps/common/rowsql.py", "apps/executions/sql.py"}
+SQL_DOORS = {"apps/common/rowsql.py", "apps/executions/sql.py",
+             "apps/executions/partitions.py"}
 SQL_CALLS = re.compile(r"cursor\.execute\(|\.raw\(|RawSQL\(|\.extra\(|rowsql\.selecting\(")
 PROJECT = ("apps", "compiler", "worker", "config")  # bench/ sets Django up first and
 # measures raw SQL baselines on purpose: the SQL and import rules are the product's
