@@ -339,9 +339,10 @@ def _report(user, started, followers, faults, floor, wall) -> None:  # type: ign
              .values("execution_id", "step_id").annotate(n=Count("id")).filter(n__gt=1).count())
     worker_lost = StepAttempt.objects.filter(step_run__execution__owner=user,
                                              error__type="worker_lost").count()
-    kinds = Counter(("worker kills" if "killed" in what or "SIGKILL" in what else
+    kinds = Counter(("Redis restarts" if "Redis killed" in what else
+                     "worker kills" if "killed" in what or "SIGKILL" in what else
                      "partitions" if "cut off" in what else
-                     "web restarts" if "web" in what else "Redis restarts") for _, what in faults)
+                     "web restarts") for _, what in faults)
     pct = common.percentile
     rows = [
         ("raw Redis PUBLISH→subscriber p50/p99",
