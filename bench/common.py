@@ -42,9 +42,11 @@ def _on(host: Any, command: list[str]) -> tuple[list[str], dict[str, str]]:
 
 
 def start_worker(app: str, log: str, extra: list[str] | None = None,
-                 name: str | None = None, host: Any = None) -> subprocess.Popen[bytes]:
+                 name: str | None = None, host: Any = None,
+                 concurrency: int = 2) -> subprocess.Popen[bytes]:
     command, env = _on(host, [
-        sys.executable, "-m", "celery", "-A", app, "worker", "-P", "prefork", "-c", "2",
+        sys.executable, "-m", "celery", "-A", app, "worker", "-P", "prefork", "-c",
+        str(concurrency),
         "-l", "warning", "--without-mingle", "--without-gossip", "-n",
         name or f"{log}-{uuid.uuid4().hex[:4]}@%h", *(extra or [])])
     proc = subprocess.Popen(command, cwd=ROOT, env=env,
@@ -126,11 +128,13 @@ def token_client(user):  # type: ignore[no-untyped-def]
     return client
 
 
-def start_idle_worker(app: str, log: str) -> tuple[subprocess.Popen[bytes], str]:
+def start_idle_worker(app: str, log: str,
+                      concurrency: int = 2) -> tuple[subprocess.Popen[bytes], str]:
     """A worker that is up but consumes nothing yet (its startup is over before a measured
     drain begins); `consume` then points it at the queue."""
     name = f"{log}-{uuid.uuid4().hex[:4]}@{socket.gethostname()}"
-    return start_worker(app, log, ["-Q", f"idle-{uuid.uuid4().hex[:6]}"], name=name), name
+    return start_worker(app, log, ["-Q", f"idle-{uuid.uuid4().hex[:6]}"], name=name,
+                        concurrency=concurrency), name
 
 
 def consume(celery_app, name: str, queue: str) -> None:  # type: ignore[no-untyped-def]

@@ -99,6 +99,28 @@ def ensure_ahead(now: datetime | None = None) -> list[str]:
     return made
 
 
+def ensure_since(moment: datetime) -> list[str]:
+    """Make the missing bins from `moment`'s up to the oldest one made (for history loaded
+    from elsewhere, or a database converted before its rows arrived); returns them."""
+    if not enabled():
+        return []
+    made: list[str] = []
+    for model in MODELS:
+        table = model._meta.db_table
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [table])
+            existing = [p for p in listed(table) if p.lower is not None]
+            lower = bin_of(moment)[0]
+            while not existing or lower < existing[0].lower:
+                upper = bin_of(lower)[1]
+                made.append(_make(table, lower, upper))
+                lower = upper
+                if not existing and lower > datetime.now(UTC):
+                    break
+    return made
+
+
 def _make(table: str, lower: datetime, upper: datetime) -> str:
     """CREATE the bin [lower, upper); rows the DEFAULT partition holds for it move in."""
     name = _name(table, lower)

@@ -4,7 +4,10 @@ exists in the project."""
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 
+import pytest
 import yaml
 
 from config.settings import envcheck
@@ -12,6 +15,16 @@ from tests.conftest import ROOT
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
+
+
+def _compose_cli() -> list[str] | None:
+    if shutil.which("docker") and subprocess.run(["docker", "compose", "version"],
+                                                 capture_output=True, check=False).returncode == 0:
+        return ["docker", "compose"]
+    return ["docker-compose"] if shutil.which("docker-compose") else None
+
+
+COMPOSE_CLI = _compose_cli()
 
 
 def test_production_services_are_all_there_with_healthchecks():
@@ -50,3 +63,18 @@ def test_every_env_var_compose_names_is_read_or_documented():
     for var in app_env:
         assert f'"{var}"' in settings_text or var == "DJANGO_SETTINGS_MODULE", var
     assert envcheck.read_str  # the settings read env only through envcheck
+
+
+@pytest.mark.skipif(COMPOSE_CLI is None, reason="needs docker compose or Debian's docker-compose "
+                    "(.ci/run installs it); Docker's engine is not needed to check the file")
+def test_docker_compose_config_accepts_the_file(tmp_path):
+    """What `docker compose config` says of the file, with .env.example as the .env."""
+    for name in ("docker-compose.yml", "Dockerfile"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copy(ROOT / ".env.example", tmp_path / ".env")
+    checked = subprocess.run([*COMPOSE_CLI, "config", "-q"], cwd=tmp_path, capture_output=True,
+                             text=True, timeout=60, check=False)
+    assert checked.returncode == 0, checked.stderr
+    services = subprocess.run([*COMPOSE_CLI, "config", "--services"], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=60, check=True).stdout
+    assert set(services.split()) == set(SERVICES)
