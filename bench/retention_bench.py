@@ -38,17 +38,18 @@ PLAIN = ("from django.core.management import call_command\n"
          "{'executions'}):\n    call_command('migrate', label, verbosity=0)\n")
 
 
-def _clone(cursor, table: str, overrides: str, source: str, where: str,  # type: ignore[no-untyped-def]
+def _clone(cursor, table: str, overrides: dict[str, str], source: str, where: str,  # type: ignore[no-untyped-def]
            params: list) -> None:
-    """INSERT copies of template rows, `overrides` (jsonb_build_object pairs) applied; the
-    identity column left to its sequence."""
+    """INSERT copies of a template row, each column copied but those in `overrides` (SQL
+    expressions over `source`); the identity column is left to its sequence."""
     cursor.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s "
-                   "AND NOT (column_name = 'id' AND is_identity = 'YES') ORDER BY ordinal_position", [table])
-    columns = ", ".join(f'"{c}"' for (c,) in cursor.fetchall())
-    cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM (SELECT "  # noqa: S608
-                   f"(jsonb_populate_record(NULL::{table}, to_jsonb(t) || "
-                   f"jsonb_build_object({overrides}))).* FROM {table} t, {source} "
-                   f"WHERE {where}) r", params)
+                   "AND NOT (column_name = 'id' AND is_identity = 'YES') "
+                   "ORDER BY ordinal_position", [table])
+    columns = [c for (c,) in cursor.fetchall()]
+    values = ", ".join(overrides.get(c, f't."{c}"') for c in columns)
+    names = ", ".join(f'"{c}"' for c in columns)
+    cursor.execute(f"INSERT INTO {table} ({names}) SELECT {values} FROM "  # noqa: S608
+                   f"(SELECT * FROM {table} WHERE {where}) t, {source}", params)
 
 
 def fill(executions: int, events: int, lines: int) -> dict[str, float]:
@@ -70,10 +71,11 @@ def fill(executions: int, events: int, lines: int) -> dict[str, float]:
                        "ELSE now() - ((g - %s) * interval '1 day' * 2 / %s) END AS at, "
                        "gen_random_uuid() AS id FROM generate_series(1, %s) g",
                        [executions, DAYS, executions, executions, KEPT, executions + KEPT])
-        _clone(cursor, "executions_execution", "'id', a.id, 'created_at', a.at, "
-               "'finished_at', a.at", "ages a", "t.id = %s", [template.pk])
-        _clone(cursor, "executions_steprun", "'execution_id', a.id", "ages a",
-               "t.execution_id = %s", [template.pk])
+        _clone(cursor, "executions_execution", {"id": "a.id", "created_at": "a.at",
+                                                "finished_at": "a.at"},
+               "ages a", "id = %s", [template.pk])
+        _clone(cursor, "executions_steprun", {"execution_id": "a.id"}, "ages a",
+               "execution_id = %s", [template.pk])
         # The bins these days would have had by now (made ahead, day by day, in real life).
         partitions.ensure_since(timezone.now() - timedelta(days=4 + DAYS + 1))
         cursor.execute("INSERT INTO executions_executionevent (execution_id, seq, type, step_id, "

@@ -148,6 +148,18 @@ def delete_where_in(model: Any, column: str, keys: list[Any]) -> int:
         return cursor.rowcount
 
 
+def delete_history(model: Any, keys: list[Any], span: tuple[Any, Any] | None) -> int:
+    """DELETE an execution batch's events or log lines, within the `span` of timestamps
+    where they can be (so a partitioned table visits only the partitions of that span)."""
+    placeholders = ", ".join(["%s"] * len(keys))
+    bounded = ' AND "timestamp" >= %s AND "timestamp" <= %s' if span else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {model._meta.db_table} "  # noqa: S608 - names from the model
+                       f"WHERE execution_id IN ({placeholders}){bounded}",
+                       [*keys, *(connection.ops.adapt_datetimefield_value(v) for v in span or ())])
+        return cursor.rowcount
+
+
 def execution_keys(ids: list[Any]) -> list[Any]:
     return [_key(pk) for pk in ids]
 

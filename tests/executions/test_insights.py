@@ -198,11 +198,10 @@ def test_retention_deletes_exactly_the_old_finished_rows(user):
     recent = _run(workflow, {"t": {"run": 1}}, ago_s=6 * 86400)
     child = _run(workflow, {"t": {"run": 1}}, ago_s=8 * 86400)
     Execution.objects.filter(pk=child.pk).update(parent=old)
-    for execution in (old, recent, child):
-        ExecutionEvent.objects.create(execution=execution, seq=1, type="x",
-                                      timestamp=timezone.now())
-        LogLine.objects.create(execution=execution, seq=1, message="m",
-                               timestamp=timezone.now())
+    for execution in (old, recent, child):  # written while it ran, as history always is
+        ran_at = Execution.objects.values_list("created_at", flat=True).get(pk=execution.pk)
+        ExecutionEvent.objects.create(execution=execution, seq=1, type="x", timestamp=ran_at)
+        LogLine.objects.create(execution=execution, seq=1, message="m", timestamp=ran_at)
     other = make_user()
     other_workflow = make_workflow(owner=other)
     others_old = _run(other_workflow, {"t": {"run": 1}}, ago_s=8 * 86400)  # default: 30 days

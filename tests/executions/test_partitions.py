@@ -198,3 +198,14 @@ def test_the_migration_converts_a_filled_database_without_losing_a_row():
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+def test_a_row_outside_its_executions_lifetime_is_still_deleted(user):
+    """Retention names the span a batch's rows were written in; a row outside it (a host's
+    clock far off) stops the batch at commit, and the batch is deleted again without it."""
+    old = _aged(user, "succeeded", 10)
+    Execution.objects.filter(pk=old.pk).update(finished_at=timezone.now() - timedelta(days=10))
+    _history(old, datetime.now(UTC), count=2)  # written "now", ten days after it finished
+    report = purge_old_executions(days=3)
+    assert report["executions"] == 1
+    assert not LogLine.objects.filter(execution_id=old.pk).exists()
