@@ -124,6 +124,7 @@ def purge() -> dict[str, float]:
     done.set()
     return {"purge_s": elapsed, "executions": report["executions"],
             "partitions_dropped": report["partitions_dropped"],
+            "partitions_s": report["partitions_ms"] / 1000,
             "peak_rss_mb": peak[0] / 2**20, "rss_growth_mb": (peak[0] - start_rss) / 2**20,
             "history_mb_before": before_bytes / 2**20, "history_mb_after": history_bytes() / 2**20,
             "kept": Execution.objects.count()}
@@ -186,6 +187,7 @@ def main() -> int:
     for label, key, unit in (("executions deleted", "executions", ""),
                              ("bins dropped (events + lines)", "partitions_dropped", ""),
                              ("retention run", "purge_s", " s"),
+                             ("  of which finding and dropping bins", "partitions_s", " s"),
                              ("peak memory of the process", "peak_rss_mb", " MB"),
                              ("memory growth during the run", "rss_growth_mb", " MB"),
                              ("history tables before", "history_mb_before", " MB"),

@@ -137,48 +137,61 @@ def _make(table: str, lower: datetime, upper: datetime) -> str:
     return name
 
 
-# What "old" means to retention (services/retention.py): a finished execution created before
-# its owner's cutoff; the cutoffs come as a VALUES list of (owner_id, cutoff). A bin is
-# needed after retention when an execution retention keeps has a row in it: one not old, or
-# the ancestor of one kept (retention deletes leaves first, so a parent stays with its child).
+# The executions retention keeps that may have rows in the past bins: those created before
+# the newest of them that are not old (old: finished, and created before the owner's cutoff,
+# given as a VALUES list of (owner_id, cutoff)), and the ancestors of any execution kept
+# (retention deletes leaves first, so a parent stays while a child stays). One pass, for every
+# bin at once; then each bin is probed only for the ones created before its end.
 KEPT_SQL = """
 WITH RECURSIVE cutoffs(owner_id, cutoff) AS (VALUES {values}),
-old AS (
-    SELECT e.id FROM {executions} e JOIN cutoffs c ON c.owner_id = e.owner_id
-    WHERE e.status = ANY(%s) AND e.created_at < c.cutoff
-),
-kept(id, parent_id, created_at) AS (
+kept AS (
     SELECT e.id, e.parent_id, e.created_at FROM {executions} e
-    WHERE (e.created_at < %s OR e.parent_id IS NOT NULL)
-      AND NOT EXISTS (SELECT 1 FROM old WHERE old.id = e.id)
+    LEFT JOIN cutoffs c ON c.owner_id = e.owner_id
+    WHERE NOT (e.status = ANY(%s) AND c.cutoff IS NOT NULL AND e.created_at < c.cutoff)
+      AND (e.created_at < %s OR e.parent_id IS NOT NULL)
+),
+ancestors(id, parent_id, created_at) AS (
+    SELECT p.id, p.parent_id, p.created_at FROM {executions} p
+    WHERE p.id IN (SELECT parent_id FROM kept WHERE parent_id IS NOT NULL)
     UNION
-    SELECT p.id, p.parent_id, p.created_at FROM {executions} p JOIN kept k ON p.id = k.parent_id
+    SELECT p.id, p.parent_id, p.created_at FROM {executions} p JOIN ancestors a
+      ON p.id = a.parent_id
 )
-SELECT 1 FROM kept WHERE kept.created_at < %s
-  AND EXISTS (SELECT 1 FROM "{partition}" r WHERE r.execution_id = kept.id) LIMIT 1
+SELECT id, created_at FROM kept WHERE created_at < %s
+UNION SELECT id, created_at FROM ancestors WHERE created_at < %s
 """
+CLOCK_SKEW = timedelta(hours=1)  # how far a host's clock may be from the database's
 
 
 def droppable(cutoffs: dict[int, datetime], now: datetime | None = None) -> list[Partition]:
-    """The bins, wholly in the past, whose every row belongs to an execution retention is
-    about to delete (so no row in them is needed after it)."""
+    """The bins, wholly in the past, where no execution retention keeps has a row (every row
+    in them belongs to one it is about to delete)."""
     if not enabled() or not cutoffs:
         return []
-    now = now or datetime.now(UTC)
+    # A bin that ends after every owner's cutoff holds executions retention keeps (those
+    # created in it), unless it is empty: not worth a look.
+    until = min(now or datetime.now(UTC), max(cutoffs.values()))
+    past = [p for model in MODELS for p in listed(model._meta.db_table)
+            if p.upper is not None and p.upper <= until]
+    if not past:
+        return []
+    newest = max(p.upper for p in past) + CLOCK_SKEW
     values = ", ".join(["(%s, %s::timestamptz)"] * len(cutoffs))
-    pairs = [x for pair in cutoffs.items() for x in pair]
+    with connection.cursor() as cursor:
+        cursor.execute(KEPT_SQL.format(values=values, executions=Execution._meta.db_table),
+                       [*(x for pair in cutoffs.items() for x in pair),
+                        list(TERMINAL_EXECUTION), newest, newest, newest])
+        kept = cursor.fetchall()
     found = []
-    for model in MODELS:
-        for partition in listed(model._meta.db_table):
-            if partition.upper is None or partition.upper > now:
-                continue
-            query = KEPT_SQL.format(values=values, executions=Execution._meta.db_table,
-                                    partition=partition.name)
+    for partition in past:
+        ids = [pk for pk, created in kept if created < partition.upper + CLOCK_SKEW]
+        if ids:
             with connection.cursor() as cursor:
-                cursor.execute(query, [*pairs, list(TERMINAL_EXECUTION), partition.upper,
-                                       partition.upper])
-                if cursor.fetchone() is None:
-                    found.append(partition)
+                cursor.execute(f'SELECT 1 FROM "{partition.name}" WHERE '  # noqa: S608
+                               "execution_id = ANY(%s) LIMIT 1", [ids])
+                if cursor.fetchone() is not None:
+                    continue
+        found.append(partition)
     return found
 
 
