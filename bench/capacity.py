@@ -6,11 +6,12 @@ The mix: executions of STEPS python steps in a chain, each step logging LINES_PE
 (5 steps and 20 lines an execution by default). Three drains, each of EXECUTIONS executions
 queued while no worker runs, then drained by a fresh worker (as bench/engine_bench.py does):
 
-1. calibration, one pool process (-c 1): the costs per step: CPU of the worker, of
-   PostgreSQL, of Redis (psutil), database calls and transactions, Redis commands, and the
-   serial time a step holds a pool process (1 / steps/s with one process);
-2. and 3. one and two pool processes, measured and set beside the model's prediction
-   (the prediction must be within 15 %).
+1. calibration, one pool process (-c 1), after a warm-up drain: the costs per step: CPU of
+   the worker, of PostgreSQL, of Redis (psutil), of the whole machine, database calls and
+   transactions, Redis commands, and the serial time a step holds a pool process (1 / steps/s
+   with one process);
+2. and 3. one and two pool processes, measured and set beside the model's prediction (mean
+   value analysis, `predict`; it must be within 15 %).
 
 Bytes stored per execution, step, event and log line are read from PostgreSQL's table sizes
 after the drains, and Redis's bytes per queued step message from its memory while a probe
@@ -31,6 +32,7 @@ import sys
 import uuid
 
 import common  # sets Django up: before any app import
+import psutil  # noqa: E402
 import redis  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -82,8 +84,10 @@ def drain(user, workflow, executions: int, processes: int) -> dict[str, float]: 
     where = Breakdown()
     try:
         where.snapshot(worker.pid)
+        machine = _busy()
         common.consume(celery_app, name, settings.CELERY_TASK_DEFAULT_QUEUE)
         wait_all(ids)
+        machine = _busy() - machine
         where.finish()
     finally:
         common.stop(worker)
@@ -97,18 +101,33 @@ def drain(user, workflow, executions: int, processes: int) -> dict[str, float]: 
     d = {k: where.after[k] - where.before[k] for k in where.after}
     calls = sum(json.loads(f.read_text())["executes"] for f in counted.glob("*.json"))
     return {"rate": steps / seconds, "steps": steps, "seconds": seconds,
+            "machine_cpu": machine / steps, "busy": machine / seconds / (os.cpu_count() or 1),
             "worker_cpu": d["worker"] / steps, "pg_cpu": d["postgres"] / steps,
             "redis_cpu": d["redis"] / steps, "redis_cmds": d["redis_cmds"] / steps,
             "xacts": d["xacts"] / steps, "wal": d["wal"] / steps, "calls": calls / steps}
 
 
+def _busy() -> float:
+    """CPU seconds the whole machine has been busy (everything but idle and I/O wait)."""
+    times = psutil.cpu_times()
+    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
+
+
 def predict(costs: dict[str, float], processes: int, cores: float) -> tuple[float, str]:
-    """Steps/s of `processes` pool processes sharing `cores` with PostgreSQL and Redis: each
-    process runs one step at a time (its serial time), and the machine's CPU is shared by
-    everything a step costs; the smaller bound is the prediction."""
-    serial = processes / costs["serial_s"]
-    cpu = cores / (costs["worker_cpu"] + costs["pg_cpu"] + costs["redis_cpu"])
-    return (serial, "pool processes") if serial <= cpu else (cpu, "this machine's CPU")
+    """Steps/s of `processes` pool processes on this machine, by mean value analysis of a
+    closed network: each process cycles through the machine's CPU (`cores` servers, the
+    machine's CPU a step as demand; Seidmann's approximation turns the m servers into one
+    server of demand D/m and a delay of D(m-1)/m) and a delay for what is not CPU (the serial
+    time a step holds a process, less its CPU). Exact for one process by construction."""
+    demand = costs["machine_cpu"]
+    think = max(0.0, costs["serial_s"] - demand)
+    queued, rate = 0.0, 0.0
+    for n in range(1, processes + 1):
+        waiting = demand / cores * (1 + queued)
+        rate = n / (waiting + demand * (cores - 1) / cores + think)
+        queued = rate * waiting
+    bound = "this machine's CPU" if rate * demand > 0.8 * cores else "pool processes"
+    return rate, bound
 
 
 def stored_bytes() -> dict[str, float]:
@@ -125,7 +144,7 @@ def stored_bytes() -> dict[str, float]:
                 "WHERE c.relkind = 'r' AND (c.relname = %s OR c.oid IN (SELECT inhrelid FROM "
                 "pg_inherits WHERE inhparent = %s::regclass))", [table, table])
             size = cursor.fetchone()[0]
-            out[label] = size / max(1, model.objects.count())
+            out[label] = float(size) / max(1, model.objects.count())
             out[f"{label}s"] = model.objects.count()
     return out
 
@@ -151,11 +170,12 @@ def main() -> int:
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("capacity.py needs PostgreSQL: DATABASE_URL=postgres://…/capacity")
-    user = common.bench_user(max_concurrent=100_000)
+    user = common.bench_user(max_concurrent=10_000)
     workflow = workflow_services.workflow_create(owner=user, definition=mix(), slug="mix")
     cores = float(os.cpu_count() or 1)
     print(f"capacity: {args.executions} executions of {STEPS} python steps per drain, "
           f"logs in {common.TMP}", flush=True)
+    drain(user, workflow, max(20, args.executions // 4), 2)  # warm: caches, artifacts, pages
     calibration = drain(user, workflow, args.executions, 1)
     costs = {**calibration, "serial_s": 1 / calibration["rate"]}
     measured = {p: drain(user, workflow, args.executions, p) for p in (1, 2)}
@@ -179,6 +199,8 @@ def main() -> int:
     for label in ("execution", "step", "attempt", "event", "log line"):
         rows.append((f"stored per {label}", f"{stored[label]:.0f} B",
                      f"{stored[label + 's']:,} rows, table + indexes"))
+    rows.append(("machine CPU per step, all processes", f"{costs['machine_cpu'] * 1000:.2f} ms",
+                 f"calibration; the machine {calibration['busy']:.0%} busy"))
     rows.append(("Redis per queued step message", f"{per_message:.0f} B",
                  "2,000 in a probe queue"))
     worst = 0.0
@@ -188,7 +210,9 @@ def main() -> int:
         worst = max(worst, abs(error))
         rows.append((f"{processes} pool process(es): predicted / measured",
                      f"{predicted:.0f} / {run['rate']:.0f}",
-                     f"steps/s, {error:+.0%} (bound: {bound}; must be within ±15 %)"))
+                     f"steps/s, {error:+.0%} (bound: {bound}; must be within ±15 %); "
+                     f"machine {run['busy']:.0%} busy, {run['machine_cpu'] * 1000:.1f} ms CPU "
+                     "a step"))
     common.print_table("Capacity: costs on this machine, and the model checked", rows)
 
     # Past this machine: worker hosts of HOST_VCPU cores (prefork -c HOST_VCPU), a database
@@ -208,9 +232,10 @@ def main() -> int:
 
     mean = TARGET_PER_DAY * STEPS / DAY
     peak = mean * PEAK
-    execution_bytes = (stored["execution"] + STEPS * (stored["step"] + stored["attempt"])
-                       + stored["event"] * stored["events"] / max(1, stored["executions"])
-                       + stored["log line"] * LINES_PER_STEP * STEPS)
+    history_bytes = (stored["event"] * stored["events"] / max(1, stored["executions"])
+                     + stored["log line"] * LINES_PER_STEP * STEPS)
+    execution_bytes = stored["execution"] + STEPS * (stored["step"] + stored["attempt"]) \
+        + history_bytes
     db_cores = peak * costs["pg_cpu"] / DB_TARGET
     hosts = math.ceil(peak / per_host)
     hatchet_runs, hatchet_util, hatchet_vcpu = HATCHET
@@ -222,7 +247,7 @@ def main() -> int:
          f"at ≤ {DB_TARGET:.0%} busy; {costs['pg_cpu'] * 1000:.2f} ms a step"),
         ("database storage per day", f"{TARGET_PER_DAY * execution_bytes / 1e9:,.0f} GB",
          f"{execution_bytes / 1024:.1f} KiB an execution (events and lines are "
-         f"{(execution_bytes - stored['execution']) / execution_bytes:.0%})"),
+         f"{history_bytes / execution_bytes:.0%})"),
         ("WAL per day", f"{TARGET_PER_DAY * STEPS * costs['wal'] / 1e9:,.0f} GB",
          "what replicas and backups must carry"),
         ("Redis memory, a minute of backlog", f"{peak * 60 * per_message / 2**20:,.0f} MB",
