@@ -12,14 +12,26 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from datetime import timedelta
 
 import common  # sets Django up: before any app import
+from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
+from apps.executions import partitions  # noqa: E402
 from apps.executions.models import Execution, StepRun  # noqa: E402
 from apps.workflows import services as workflow_services  # noqa: E402
 from tests.factories import transform_definition  # noqa: E402
 
+PLAIN_HISTORY = ("from django.core.management import call_command\n"
+                 "from django.db.migrations.loader import MigrationLoader\n"
+                 "call_command('migrate', 'executions', '0012', verbosity=0)\n"
+                 "for label in sorted({a for a, _ in MigrationLoader(None).disk_migrations}"
+                 " - {'executions'}):\n    call_command('migrate', label, verbosity=0)\n"
+                 "from django.db.migrations.recorder import MigrationRecorder\n"
+                 "MigrationRecorder.Migration.objects.get_or_create(app='executions', "
+                 "name='0013_partition_history')\n")
 STATUSES = ["succeeded", "failed", "cancelled", "succeeded", "succeeded"]
 
 
@@ -58,10 +70,17 @@ def timed(call, repeats: int = 40) -> list[float]:  # type: ignore[no-untyped-de
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--plain-history", action="store_true",
+                        help="a fresh database with unpartitioned events and log lines")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database (this measures PostgreSQL).")
+    if args.plain_history:  # the tables migration 0013 replaced, to compare with
+        call_command("shell", "-c", PLAIN_HISTORY)
     user = common.bench_user()
+    # A month of daily bins, as 30 days' retention keeps: queries that do not name a time
+    # visit every one of them.
+    partitions.ensure_since(timezone.now() - timedelta(days=30))
     workflows = [workflow_services.workflow_create(owner=user, slug=f"w{i}",
                                                    definition=transform_definition(i))
                  for i in range(10)]
@@ -108,8 +127,42 @@ def main() -> None:
     samples = timed(lambda: client.get(f"/api/v1/executions/{execution.pk}/"), repeats=20)
     rows.append(("execution detail, 500 steps", f"p95 {common.percentile(samples, .95):.1f} ms",
                  f"p50 {statistics.median(samples):.1f} ms"))
-    common.print_table(f"API benchmark ({args.rows:,} executions loaded in {loaded_s:.0f} s)",
-                       rows)
+    rows += log_rows(client, execution)
+    layout = (f"{partitions.sizes()['executions_logline']['partitions']} partitions"
+              if partitions.enabled() else "plain tables")
+    common.print_table(f"API benchmark ({args.rows:,} executions loaded in {loaded_s:.0f} s; "
+                       f"history: {layout})", rows)
+
+
+def log_rows(client, execution) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+    """An execution's log pages (10,000 lines over 5 steps) and its raw SQL floor."""
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO executions_logline (execution_id, seq, step_id, attempt, "
+                       "level, message, timestamp) SELECT %s, g, 's' || (g %% 5), 1, "
+                       "CASE WHEN g %% 50 = 0 THEN 'error' ELSE 'info' END, 'line ' || g, "
+                       "now() FROM generate_series(1, 10000) g", [execution.pk])
+        cursor.execute("ANALYZE executions_logline")
+    url = f"/api/v1/executions/{execution.pk}/logs/"
+    rows = []
+    for label, params in (("logs, first page", {}), ("logs, one step's", {"step": "s3"}),
+                          ("logs, errors only", {"level": "error"}),
+                          ("logs, after seq 9,000", {"after": 9000})):
+        assert client.get(url, params).status_code == 200
+        samples = timed(lambda params=params: client.get(url, params), repeats=30)
+        rows.append((label, f"p95 {common.percentile(samples, .95):.1f} ms",
+                     f"p50 {statistics.median(samples):.1f} ms"))
+
+    def raw() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM executions_logline WHERE execution_id = %s "
+                           "ORDER BY seq LIMIT 101", [execution.pk])
+            cursor.fetchall()
+
+    samples = timed(raw)
+    rows.append(("raw SQL of the first log page (floor)",
+                 f"p95 {common.percentile(samples, .95):.1f} ms",
+                 f"p50 {statistics.median(samples):.1f} ms"))
+    return rows
 
 
 if __name__ == "__main__":
