@@ -229,8 +229,11 @@ class StepAttempt(models.Model):
 class ExecutionEvent(models.Model):
     """A ProgressEvent (docs/events.md), append-only, numbered per execution by `seq`."""
 
+    # No database constraint: on PostgreSQL this table is partitioned (migration 0013), and
+    # a constraint would check every partition for each execution deleted. Deleting an
+    # execution still deletes its events (Django's cascade; retention deletes them first).
     execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="events",
-                                  db_index=False)  # uniq_event_seq leads with it
+                                  db_index=False, db_constraint=False)  # uniq_event_seq leads
     seq = models.PositiveBigIntegerField()
     type = models.CharField(max_length=32)
     step_id = models.CharField(max_length=200, blank=True, default="")
@@ -258,7 +261,7 @@ class LogLine(models.Model):
         ERROR = "error"
 
     execution = models.ForeignKey(Execution, on_delete=models.CASCADE, related_name="log_lines",
-                                  db_index=False)  # uniq_log_seq leads with it
+                                  db_index=False, db_constraint=False)  # as ExecutionEvent's
     seq = models.PositiveBigIntegerField()
     step_id = models.CharField(max_length=200, blank=True, default="")
     attempt = models.PositiveIntegerField(default=1)

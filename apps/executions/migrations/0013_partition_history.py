@@ -4,7 +4,9 @@
 Each table is rebuilt under its own name: a partitioned twin (same columns, defaults, checks
 and identity), a bin for every HISTORY_PARTITION_DAYS from the oldest row's to now plus the
 bins ahead, and a DEFAULT partition; every row copied, the identity carried on past the
-largest id, the old table dropped and the twin given its names. The primary key and the
+largest id, the old table dropped and the twin given its names, without the foreign key to
+the execution (checking it would visit every partition for each execution deleted; Django's
+cascade and retention delete an execution's history, models.py). The primary key and the
 unique (execution, seq) gain the timestamp, as PostgreSQL requires of a partitioned table's
 unique keys ((execution, seq) stays unique by construction: seq is handed out under the
 execution's row lock). Self-contained on purpose: it must keep doing today's conversion
@@ -15,7 +17,7 @@ whatever apps/executions/partitions.py becomes. Going back leaves the tables par
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db import migrations
+from django.db import migrations, models
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 TABLES = {
@@ -40,9 +42,6 @@ def _convert(cursor, table, spec):
     width = timedelta(days=settings.HISTORY_PARTITION_DAYS)
     new = f"{table}__partitioned"
     cursor.execute(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE')
-    cursor.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                   "WHERE conrelid = %s::regclass AND contype = 'f'", [table])
-    foreign_keys = cursor.fetchall()
     cursor.execute(f'SELECT min("timestamp"), max(id) FROM "{table}"')
     oldest, last_id = cursor.fetchone()
     cursor.execute(f'CREATE TABLE "{new}" (LIKE "{table}" INCLUDING DEFAULTS INCLUDING '
@@ -74,8 +73,6 @@ def _convert(cursor, table, spec):
     cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
     (sequence,) = cursor.fetchone()
     cursor.execute(f'ALTER SEQUENCE {sequence} RENAME TO "{table}_id_seq"')
-    for name, definition in foreign_keys:
-        cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
 
 
 def partition(apps, schema_editor):
@@ -89,4 +86,12 @@ def partition(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("executions", "0012_attempt_compilation")]
 
-    operations = [migrations.RunPython(partition, migrations.RunPython.noop, elidable=False)]
+    operations = [migrations.SeparateDatabaseAndState(
+        state_operations=[
+            migrations.AlterField(
+                model_name=model, name="execution", field=models.ForeignKey(
+                    db_constraint=False, db_index=False, on_delete=models.deletion.CASCADE,
+                    related_name=related, to="executions.execution"))
+            for model, related in (("executionevent", "events"), ("logline", "log_lines"))],
+        database_operations=[migrations.RunPython(partition, migrations.RunPython.noop,
+                                                  elidable=False)])]
