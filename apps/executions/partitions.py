@@ -147,7 +147,7 @@ WITH RECURSIVE cutoffs(owner_id, cutoff) AS (VALUES {values}),
 kept AS (
     SELECT e.id, e.parent_id, e.created_at FROM {executions} e
     LEFT JOIN cutoffs c ON c.owner_id = e.owner_id
-    WHERE NOT (e.status = ANY(%s) AND c.cutoff IS NOT NULL AND e.created_at < c.cutoff)
+    WHERE NOT (e."status" = ANY(%s) AND c.cutoff IS NOT NULL AND e.created_at < c.cutoff)
       AND (e.created_at < %s OR e.parent_id IS NOT NULL)
 ),
 ancestors(id, parent_id, created_at) AS (
