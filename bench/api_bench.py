@@ -22,16 +22,14 @@ from django.utils import timezone  # noqa: E402
 from apps.executions import partitions  # noqa: E402
 from apps.executions.models import Execution, StepRun  # noqa: E402
 from apps.workflows import services as workflow_services  # noqa: E402
+from bench import plain_history  # noqa: E402
 from tests.factories import transform_definition  # noqa: E402
 
-PLAIN_HISTORY = ("from django.core.management import call_command\n"
-                 "from django.db.migrations.loader import MigrationLoader\n"
-                 "call_command('migrate', 'executions', '0012', verbosity=0)\n"
-                 "for label in sorted({a for a, _ in MigrationLoader(None).disk_migrations}"
-                 " - {'executions'}):\n    call_command('migrate', label, verbosity=0)\n"
-                 "from django.db.migrations.recorder import MigrationRecorder\n"
-                 "MigrationRecorder.Migration.objects.get_or_create(app='executions', "
-                 "name='0013_partition_history')\n")
+# The plain tables, and 0013 recorded as applied so that bench_user's migrate keeps them.
+PLAIN_HISTORY = plain_history.SCRIPT + (
+    "from django.db.migrations.recorder import MigrationRecorder\n"
+    "MigrationRecorder.Migration.objects.get_or_create(app='executions', "
+    "name='0013_partition_history')\n")
 STATUSES = ["succeeded", "failed", "cancelled", "succeeded", "succeeded"]
 
 

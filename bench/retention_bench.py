@@ -27,16 +27,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench import plain_history  # noqa: E402
+
 KEPT = 100_000
 DAYS = 10  # the old executions are 4 to 13 days old; retention keeps 3 days
-
-# executions to 0012 (plain history tables), every other app to its latest.
-PLAIN = ("from django.core.management import call_command\n"
-         "from django.db.migrations.loader import MigrationLoader\n"
-         "call_command('migrate', 'executions', '0012', verbosity=0)\n"
-         "for label in sorted({a for a, _ in MigrationLoader(None).disk_migrations} - "
-         "{'executions'}):\n    call_command('migrate', label, verbosity=0)\n")
-
 
 def _clone(cursor, table: str, overrides: dict[str, str], source: str, where: str,  # type: ignore[no-untyped-def]
            params: list) -> None:
@@ -169,7 +165,7 @@ def main() -> int:
             conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{db}"')
         env = {**os.environ, "DATABASE_URL": url}
-        script = PLAIN if kind == "delete" else \
+        script = plain_history.SCRIPT if kind == "delete" else \
             "from django.core.management import call_command\ncall_command('migrate', verbosity=0)\n"
         subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=ROOT, env=env,
                        check=True)
