@@ -150,4 +150,5 @@ def test_admission_never_waits_on_a_queued_run_another_transaction_holds(user):
     assert str(waiting.pk) not in admitted  # skipped while held, not waited for
     admission.admit(owner_id=user.pk)  # the next admission takes it (or a worker's did)
     waiting.refresh_from_db()
-    assert waiting.status == "running"
+    # admitted; a worker still running from an earlier test may already have run its one step
+    assert waiting.status in ("running", "succeeded") and waiting.started_at is not None
