@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import redis
 from kombu.exceptions import OperationalError
 
 from config.celery_app import app
@@ -20,6 +21,12 @@ from worker import names
 log = logging.getLogger(__name__)
 
 HARD_LIMIT_GRACE_S = 30  # the runner stops a step at its timeout; Celery's limits are a backstop
+SOFT_LIMIT_GRACE_S = 10
+# A step task's Celery limits also leave room for the steps the task may run next itself
+# (worker/runner.py, "continuation"): a successor runs in the same task only while what is
+# left of the task's soft limit covers the successor's whole soft limit, so no continued
+# step can meet the task's limit before its own timeout stops it.
+CONTINUATION_HEADROOM_S = 60
 
 # An execution's priority (0 high, 1 normal, 2 low: apps.executions.models.Priority) as the
 # broker's. Redis keeps one list per step of CELERY_BROKER_TRANSPORT_OPTIONS["priority_steps"]
@@ -35,11 +42,40 @@ def enqueue_step(execution_id: Any, step_id: str, *, timeout_s: float,
                  artifact: str | None = None, priority: int = 1) -> None:
     """`step_type` and `artifact` (the code hash) are hints that let the worker do less;
     the database decides what runs either way."""
-    soft = float(timeout_s) + 10
+    soft = step_soft_limit_s(timeout_s) + CONTINUATION_HEADROOM_S
     args = [str(execution_id), step_id] + ([step_type, artifact or ""] if step_type else [])
     _send(names.RUN_STEP, args, f"step {step_id} of {execution_id}",
           soft_time_limit=soft, time_limit=soft + HARD_LIMIT_GRACE_S, countdown=countdown,
           priority=BROKER_PRIORITY.get(priority, BROKER_PRIORITY[1]))
+
+
+def step_soft_limit_s(timeout_s: float) -> float:
+    """Celery's soft limit for a step of this timeout, headroom for continuation aside."""
+    return float(timeout_s) + SOFT_LIMIT_GRACE_S
+
+
+_broker: Any = None
+
+
+def steps_waiting(queue: str | None = None) -> bool:
+    """Whether a step message waits in the broker for a free worker (any priority list of
+    the step queue, by default the one steps are sent to): a task that could run its
+    successor itself hands it over instead, so waiting work gets its turn. True when the
+    broker cannot be asked (hand it over)."""
+    global _broker  # noqa: PLW0603 - one client per process, made after the pool's fork
+    if _local is not None:
+        return bool(_local.messages)
+    queue = queue or app.conf.task_default_queue
+    steps = app.conf.broker_transport_options.get("priority_steps", [0, 3, 6, 9])
+    try:
+        if _broker is None:
+            _broker = redis.Redis.from_url(app.conf.broker_url, socket_timeout=2)
+        pipe = _broker.pipeline(transaction=False)
+        for priority in steps:
+            pipe.llen(queue if priority == 0 else f"{queue}\x06\x16{priority}")
+        return any(pipe.execute())
+    except (redis.RedisError, ValueError):
+        return True
 
 
 def enqueue_wake(step_pk: int, *, countdown: float | None = None) -> None:

@@ -54,8 +54,13 @@ class Heartbeat:
                         self.logs.flush()
                     if time.monotonic() - last_beat >= HEARTBEAT_S:
                         last_beat = time.monotonic()
-                        state = lease.step_heartbeat(step_pk=self.claim.step.pk,
-                                                     token=self.claim.token)
+                        inputs = self.claim.take_inputs()
+                        try:
+                            state = lease.step_heartbeat(step_pk=self.claim.step.pk,
+                                                         token=self.claim.token, inputs=inputs)
+                        except Exception:
+                            self.claim.inputs_unsaved |= bool(inputs)  # the next round writes them
+                            raise
                         if state != "run":
                             self.control["state"] = state
                 except Exception:

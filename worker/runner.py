@@ -1,7 +1,15 @@
 """Run one step of one execution: claim it, call the artifact's step function with a context
 (worker/context.py) that hands the work to the step type's runner (worker/steps/), and
 record the outcome, masked, through the engine's outcomes. One claim, one commit: a duplicate
-delivery commits nothing. Also wakes steps that wait without a worker."""
+delivery commits nothing. Also wakes steps that wait without a worker.
+
+Continuation: a task whose step makes a successor ready may run that successor next itself,
+instead of a broker round trip (half of a short step's cost), when the successor's type
+allows it (`inline` or `continues`, worker/steps/base.py): for CONTINUE_FOR_S whatever else
+waits, then only while no step message waits in the broker (others and priorities get their
+turn), and for a step that holds the worker only while the task's Celery soft limit still
+covers the successor's own (worker/dispatch.py CONTINUATION_HEADROOM_S). Each step still
+claims and commits on its own."""
 
 from __future__ import annotations
 
@@ -28,7 +36,8 @@ from worker.steps import RUNNERS, Deferred, StepError, StepRunner
 logger = logging.getLogger(__name__)
 _DEFAULT = StepRunner()
 WAKE_AHEAD_MAX_S = 300  # longer waits are woken by the sweeper (no long countdowns: redis.rst)
-CONTINUE_FOR_S = 0.2  # how long one task may go on running a chain of inline steps
+CONTINUE_FOR_S = 0.2  # how long a task runs the steps it makes ready, whatever else waits
+DEADLINE_MARGIN_S = 1.0  # Celery's clock for the task's limit started a little before ours
 
 
 def worker_name() -> str:
@@ -41,36 +50,48 @@ class ClaimConnectionLost(Exception):  # noqa: N818 - a signal to retry, not an 
 
 
 def run_step(execution_id: str, step_id: str, step_type: str | None = None,
-             artifact: str | None = None) -> str:
-    """The body of the worker.run_step task. A connection that died while the worker was
-    busy (task_prerun skips the health check then) fails the claim, which changed nothing:
-    reconnect and claim once more."""
+             artifact: str | None = None, *, soft_limit_s: float | None = None) -> str:
+    """The body of the worker.run_step task; `soft_limit_s`: the task's Celery soft limit
+    (None: unknown, and no step that holds the worker is continued). A connection that died
+    while the worker was busy (task_prerun skips the health check then) fails the claim,
+    which changed nothing: reconnect and claim once more."""
+    deadline = (time.monotonic() + soft_limit_s - DEADLINE_MARGIN_S) if soft_limit_s else None
     try:
-        return _run(execution_id, step_id, step_type, artifact)
+        return _run(execution_id, step_id, step_type, artifact, deadline)
     except ClaimConnectionLost:
         logger.warning("database connection lost before the claim of %s/%s; reconnecting",
                        execution_id, step_id)
         connection.close()
-        return _run(execution_id, step_id, step_type, artifact)
+        return _run(execution_id, step_id, step_type, artifact, deadline)
 
 
-def _run(execution_id: str, step_id: str, step_type: str | None, artifact: str | None) -> str:
-    if not RUNNERS.get(step_type or "", _DEFAULT).inline:
-        return _run_step(execution_id, step_id, inline=False)
-    # An expression-only step, each in its own transaction; a successor of the same kind that
-    # it makes ready is run next here, without a broker round trip (frontier.Keep), for at
-    # most CONTINUE_FOR_S, then handed to the broker (other work, and priorities, go first).
+def _run(execution_id: str, step_id: str, step_type: str | None, artifact: str | None,
+         deadline: float | None) -> str:
     until = time.monotonic() + CONTINUE_FOR_S
 
-    def eligible(kind: str) -> bool:
-        return RUNNERS.get(kind, _DEFAULT).inline and time.monotonic() < until
+    def eligible(kind: str, timeout_s: float) -> bool:
+        runner = RUNNERS.get(kind, _DEFAULT)
+        if not runner.inline and (not runner.continues or deadline is None or time.monotonic()
+                                  + dispatch.step_soft_limit_s(timeout_s) > deadline):
+            return False
+        return time.monotonic() < until or (deadline is not None
+                                             and not dispatch.steps_waiting())
 
     while True:
-        with frontier.keeping_one(eligible) as keep, transaction.atomic(), events.together():
-            result = _run_step(execution_id, step_id, inline=True, artifact=artifact)
+        with frontier.keeping_one(eligible) as keep:
+            result = _run_one(execution_id, step_id, step_type, artifact)
         if keep.kept is None:
             return result
-        execution_id, step_id, artifact = keep.kept
+        execution_id, step_id, artifact, step_type = keep.kept
+
+
+def _run_one(execution_id: str, step_id: str, step_type: str | None,
+             artifact: str | None) -> str:
+    if not RUNNERS.get(step_type or "", _DEFAULT).inline:
+        return _run_step(execution_id, step_id, inline=False)
+    # An expression-only step: claimed, run and committed in one transaction.
+    with transaction.atomic(), events.together():
+        return _run_step(execution_id, step_id, inline=True, artifact=artifact)
 
 
 def _claim(execution_id: str, step_id: str, inline: bool,

@@ -76,13 +76,22 @@ def _bwrap_command(network: bool) -> list[str] | None:
     return command
 
 
+CLEANUP_WAIT_S = 5.0  # how long the next step waits for the server to end the last one
+
+
 class Sandbox:
-    """One fork server; not thread-safe (one step at a time, like a prefork pool process)."""
+    """One fork server; not thread-safe (one step at a time, like a prefork pool process).
+
+    A step's outcome is returned as soon as its result arrives: the server then reaps the
+    child and kills whatever the step left behind while the worker commits the result, and
+    the next request first reads that step's `exit`, so no step starts before the last one's
+    leftovers are gone."""
 
     def __init__(self, *, network: bool) -> None:
         self.network = network
         self.proc: subprocess.Popen[bytes] | None = None
         self.isolated_by = "none"
+        self.ending = False  # a step's result came back; its `exit` has not yet
 
     def _start(self) -> subprocess.Popen[bytes]:
         prefix = _bwrap_command(self.network)
@@ -99,9 +108,30 @@ class Sandbox:
                                 start_new_session=True)
 
     def _ensure(self) -> subprocess.Popen[bytes]:
+        if self.proc is not None and self.ending:
+            self._await_exit(self.proc)
         if self.proc is None or self.proc.poll() is not None:
             self.proc = self._start()
+            self.ending = False
         return self.proc
+
+    def _await_exit(self, proc: subprocess.Popen[bytes]) -> None:
+        """Read up to the last step's `exit` (the server has cleaned up after it); a server
+        that does not get there in time is replaced."""
+        assert proc.stdout is not None  # noqa: S101 - requested in _start
+        fd, buffer = proc.stdout.fileno(), b""
+        deadline = time.monotonic() + CLEANUP_WAIT_S
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+            chunk = os.read(fd, 65536) if ready else b""
+            if not chunk:
+                break
+            *lines, buffer = (buffer + chunk).split(b"\n")
+            if any(line.startswith(b'{"type": "exit"') for line in lines):  # the server's
+                self.ending = False
+                return
+        logger.warning("the sandbox server did not end the last step in time; restarting it")
+        self.close()
 
     def close(self) -> None:
         if self.proc and self.proc.poll() is None:
@@ -109,6 +139,7 @@ class Sandbox:
                 os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=5)
         self.proc = None
+        self.ending = False
 
     def run(self, request: dict[str, Any], *, timeout_s: float,
             on_log: Callable[[float, str, str], None],
@@ -187,6 +218,9 @@ class Sandbox:
                     outcome.error = message.get("error")
                     outcome.debug = message.get("debug") or {}
                     outcome.usage = message.get("usage") or {}
+                    if outcome.killed_for is None:  # the step is over: see the class's note
+                        self.ending = True
+                        return outcome
                 elif kind == "exit":
                     outcome.exit_code = message.get("code")
                     return outcome

@@ -27,14 +27,17 @@ from worker import log_forward, names, runner, sandbox
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name=names.RUN_STEP, acks_late=True, reject_on_worker_lost=True,
+@shared_task(name=names.RUN_STEP, bind=True, acks_late=True, reject_on_worker_lost=True,
              ignore_result=True)
-def run_step(execution_id: str, step_id: str, step_type: str | None = None,
+def run_step(self, execution_id: str, step_id: str, step_type: str | None = None,  # type: ignore[no-untyped-def]
              artifact: str | None = None) -> str:
     """Run one step; redelivered if the worker dies, fenced by the lease in the database.
     `step_type` and `artifact` (optional hints) let expression-only steps run in one
-    transaction that reads what they unblock along with their claim."""
-    return runner.run_step(execution_id, step_id, step_type, artifact)
+    transaction that reads what they unblock along with their claim; the message's soft
+    limit bounds the steps the task may run next itself."""
+    soft_limit_s = (self.request.timelimit or (None, None))[1]
+    return runner.run_step(execution_id, step_id, step_type, artifact,
+                           soft_limit_s=float(soft_limit_s) if soft_limit_s else None)
 
 
 @shared_task(name=names.FORWARD_LOGS, bind=True, ignore_result=True, max_retries=8)

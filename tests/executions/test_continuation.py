@@ -1,21 +1,27 @@
-"""A worker that runs an expression-only step runs the successor it makes ready next itself,
-without a broker round trip (worker/runner.py, frontier.Keep), for at most CONTINUE_FOR_S;
-each step still commits on its own, events included; a kept step whose worker died is sent
-by the sweeper."""
+"""A worker that runs a step runs the successor it makes ready next itself, without a broker
+round trip (worker/runner.py, frontier.Keep): for CONTINUE_FOR_S, then while no other step
+waits in the broker, and a python step only while the task's Celery limit covers its own;
+each step still claims and commits on its own, events included; a kept step whose worker
+died is sent by the sweeper."""
 
 from __future__ import annotations
 
 import functools
+import uuid
 from datetime import timedelta
 
 import pytest
+import redis
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.executions.engine import frontier
-from apps.executions.models import StepRun
+from apps.executions.models import LogLine, StepRun
 from apps.executions.services.sweeper import sweep
-from tests.executions.helpers import event_types, finished, start, steps_by_id
+from config.celery_app import app as celery_app
+from tests.conftest import wait_until
+from tests.executions.helpers import event_types, finished, py_node, start, steps_by_id
 from worker import dispatch, runner
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -63,7 +69,7 @@ def test_the_budget_hands_the_next_step_to_the_broker(user, monkeypatch):
 def test_a_kept_step_whose_worker_died_is_sent_by_the_sweeper(user, worker):
     with transaction.atomic():
         execution = start(user, _chain(3))
-        with frontier.keeping_one(lambda kind: True) as keep, transaction.atomic():
+        with frontier.keeping_one(lambda kind, timeout_s: True) as keep, transaction.atomic():
             runner._run_step(str(execution.pk), "s0", inline=True,  # noqa: SLF001
                              artifact=execution.code_sha256)
         assert keep.kept is not None and keep.kept[1] == "s1"
@@ -74,3 +80,83 @@ def test_a_kept_step_whose_worker_died_is_sent_by_the_sweeper(user, worker):
     assert sweep()["requeued"] >= 1
     execution = finished(execution)
     assert execution.status == "succeeded" and execution.output == 2
+
+
+def _python_chain(n: int, timeout_s: int = 10) -> dict:
+    code = "def run(inputs, ctx):\n    print('step', inputs['n'])\n    return inputs['n'] + 1\n"
+    nodes = [py_node(f"s{i}", code, timeout_seconds=timeout_s,
+                     inputs={"n": f"{{{{ steps.s{i - 1}.output }}}}" if i else 0})
+             for i in range(n)]
+    return {"name": "pychain", "nodes": nodes, "output": f"{{{{ steps.s{n - 1}.output }}}}",
+            "edges": [{"source": f"s{i}", "target": f"s{i + 1}"} for i in range(n - 1)]}
+
+
+def test_one_task_runs_a_chain_of_python_steps_each_with_its_own_claim(user, monkeypatch):
+    monkeypatch.setattr(dispatch, "steps_waiting", lambda: False)  # an idle broker
+    with transaction.atomic():
+        execution = start(user, _python_chain(3))
+        runner.run_step(str(execution.pk), "s0", "python", execution.code_sha256,
+                        soft_limit_s=dispatch.step_soft_limit_s(10)
+                        + dispatch.CONTINUATION_HEADROOM_S)
+        assert _sent_steps() == ["s0"]  # s1 and s2 ran in this task, none was sent
+        execution.refresh_from_db()
+        assert execution.status == "succeeded" and execution.output == 3
+        steps = steps_by_id(execution)
+        # each step claimed, given its inputs and committed on its own, logs included
+        assert [steps[f"s{i}"].inputs for i in range(3)] == [{"n": 0}, {"n": 1}, {"n": 2}]
+        assert {s.attempts for s in steps.values()} == {1}
+        assert LogLine.objects.filter(execution_id=execution.pk).count() == 3
+        transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize("soft_limit_s", [None, 15.0])
+def test_a_python_successor_the_task_limit_cannot_cover_goes_to_the_broker(user, monkeypatch,
+                                                                           soft_limit_s):
+    """None: a task of unknown limits; 15 s: less than the successor's own soft limit (its
+    10 s timeout + grace), so it could meet the task's limit before its own timeout."""
+    monkeypatch.setattr(dispatch, "steps_waiting", lambda: False)
+    with transaction.atomic():
+        execution = start(user, _python_chain(2))
+        runner.run_step(str(execution.pk), "s0", "python", execution.code_sha256,
+                        soft_limit_s=soft_limit_s)
+        assert _sent_steps() == ["s0", "s1"]
+        transaction.set_rollback(True)
+
+
+def test_past_its_first_moments_a_task_hands_over_when_other_steps_wait(user, monkeypatch):
+    monkeypatch.setattr(runner, "CONTINUE_FOR_S", 0)
+    monkeypatch.setattr(dispatch, "steps_waiting", lambda: True)
+    with transaction.atomic():
+        execution = start(user, _chain(3))
+        runner.run_step(str(execution.pk), "s0", "transform", execution.code_sha256,
+                        soft_limit_s=100)
+        assert _sent_steps() == ["s0", "s1"]
+        transaction.set_rollback(True)
+
+
+def test_steps_waiting_reads_every_priority_list_of_the_step_queue():
+    queue = f"idle-{uuid.uuid4().hex[:8]}"  # no worker consumes it
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    try:
+        assert dispatch.steps_waiting(queue) is False
+        celery_app.send_task("worker.nothing", queue=queue, priority=6)  # a low-priority list
+        assert dispatch.steps_waiting(queue) is True
+    finally:
+        client.delete(*client.keys(f"*{queue}*"))
+    assert dispatch.steps_waiting(queue) is False
+
+
+def test_a_running_step_shows_its_inputs_before_it_ends(user, worker):
+    """A step's inputs are written with its first heartbeat, not in a transaction of their
+    own: a step that runs a while shows them meanwhile (a short one writes them with its
+    result, as the chain test above checks)."""
+    nap = "import time\n\ndef run(inputs, ctx):\n    time.sleep(3)\n    return inputs['n']\n"
+    execution = start(user, {"name": "nap", "nodes": [py_node("s", nap, inputs={"n": 7})],
+                             "edges": []})
+
+    def inputs_while_running() -> bool:
+        step = StepRun.objects.get(execution=execution, step_id="s")
+        return step.status == "running" and step.inputs == {"n": 7}
+
+    wait_until(inputs_while_running, timeout=10)
+    assert finished(execution).status == "succeeded"

@@ -47,5 +47,9 @@ class StepRunner:
     inline: bool = False
     # Runs long enough to need a lease heartbeat (and its own database connection).
     holds_worker: bool = False
+    # Stops itself at its own timeout (the sandbox's deadline, the HTTP client's), so a task
+    # that finished a step may run a successor of this type next without a broker hop while
+    # its Celery limits still cover the successor's (worker/runner.py, "continuation").
+    continues: bool = False
     # A deferred step's wake-up (its time or its event has come): True when it finished.
     wake: Callable[[int], bool] | None = None

@@ -77,4 +77,4 @@ def run(ctx: StepContext, payload: dict[str, Any]) -> Any:
     raise StepError(kind, ctx.scope.mask(message), **extra)
 
 
-RUNNER = StepRunner(run=run, holds_worker=True)
+RUNNER = StepRunner(run=run, holds_worker=True, continues=True)

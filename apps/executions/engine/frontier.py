@@ -48,24 +48,25 @@ def step_timeout_s(execution: Execution, step: StepRun, spec: dict[str, Any],
 
 
 class Keep:
-    """A worker that runs an expression-only step may keep one successor that becomes ready
-    to run it next itself, in its own transaction, instead of sending it through the broker
-    (worker/runner.py): the hop of a chain of such steps costs no broker round trip. The
-    kept step is queued and committed like any other; if the worker dies before running it,
-    the sweeper sends it (a queued step whose message never started)."""
+    """A worker that finished a step may keep one successor that becomes ready to run it
+    next itself, in its own transaction or task, instead of sending it through the broker
+    (worker/runner.py): the hop of a chain costs no broker round trip. `eligible(step type,
+    its timeout in seconds)` is the worker's rule. The kept step is queued and committed like
+    any other; if the worker dies before running it, the sweeper sends it (a queued step
+    whose message never started)."""
 
-    def __init__(self, eligible: Callable[[str], bool]) -> None:
+    def __init__(self, eligible: Callable[[str, float], bool]) -> None:
         self.eligible = eligible
-        self.kept: tuple[Any, str, str] | None = None
+        self.kept: tuple[Any, str, str, str] | None = None  # execution, step, artifact, type
 
 
 _keeping = threading.local()
 
 
 @contextmanager
-def keeping_one(eligible: Callable[[str], bool]) -> Iterator[Keep]:
-    """Within this block, the first ready step of a type `eligible` accepts is kept
-    (`Keep.kept`: execution id, step id, artifact hash) rather than sent."""
+def keeping_one(eligible: Callable[[str, float], bool]) -> Iterator[Keep]:
+    """Within this block, the first ready step `eligible` accepts is kept (`Keep.kept`:
+    execution id, step id, artifact hash, step type) rather than sent."""
     keep = Keep(eligible)
     _keeping.slot = keep
     try:
@@ -78,13 +79,13 @@ def send(execution: Execution, step: StepRun, *, config: dict[str, Any] | None =
          countdown: float | None = None, hints: bool = False) -> None:
     """Send the step's message after commit, with its time limit. `hints` (the step type
     and artifact hash) let an expression-only step run in one transaction."""
-    keep = getattr(_keeping, "slot", None)
-    if (keep is not None and keep.kept is None and hints and countdown is None
-            and keep.eligible(step.step_type)):
-        keep.kept = (execution.pk, step.step_id, execution.code_sha256)
-        return
     spec = artifact_for(execution).STEPS[step.step_id]
     timeout = step_timeout_s(execution, step, spec, config)
+    keep = getattr(_keeping, "slot", None)
+    if (keep is not None and keep.kept is None and hints and countdown is None
+            and keep.eligible(step.step_type, timeout)):
+        keep.kept = (execution.pk, step.step_id, execution.code_sha256, step.step_type)
+        return
     extra = {"step_type": step.step_type, "artifact": execution.code_sha256} if hints else {}
     transaction.on_commit(partial(dispatch.enqueue_step, execution.pk, step.step_id,
                                   timeout_s=timeout, countdown=countdown,

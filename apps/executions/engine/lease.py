@@ -52,6 +52,17 @@ class Claim:
         # claim and result in one UPDATE (nobody can see the lease inside the transaction).
         self.stored = stored
         self.config: dict[str, Any] | None = None  # the owner's settings, once the runner has them
+        # What the step was given (masked), not yet written: it goes out with the first
+        # heartbeat or with the attempt's end, whichever comes first (no transaction of its own).
+        self.inputs: Any = None
+        self.inputs_unsaved = False
+
+    def take_inputs(self) -> dict[str, Any]:
+        """The inputs to write with the next statement on the step's row ({} when none)."""
+        if not self.inputs_unsaved:
+            return {}
+        self.inputs_unsaved = False
+        return {"inputs": self.inputs}
 
 
 # savepoint=False here and in outcomes.py: a step that runs in-process (transform,
@@ -100,28 +111,26 @@ def step_claim(*, execution_id: Any, step_id: str, worker: str, inline: bool = F
 
 
 def claim_store(claim: Claim) -> None:
-    """Write an in-process claim before anything but its own commit handles the step (a
-    failure goes through the same path as every other step's)."""
+    """Write an in-process claim, and inputs not yet written, before anything but its own
+    commit handles the step (a failure goes through the same path as every other step's)."""
     if not claim.stored:
         rowsql.run(rowsql.updating(claim.step, CLAIM_FIELDS),
                    rowsql.inserting(claim.attempt_row))
         claim.stored = True
+    unsaved = claim.take_inputs()
+    if unsaved:
+        rowsql.update_many(StepRun, [claim.step.pk], **unsaved)
 
 
-def step_heartbeat(*, step_pk: int, token: str) -> str:
-    """Renew the lease; returns what the runner should do: "run", "cancel" or "lost"."""
+def step_heartbeat(*, step_pk: int, token: str, inputs: dict[str, Any] | None = None) -> str:
+    """Renew the lease (writing `inputs`, {"inputs": …}, when given); returns what the
+    runner should do: "run", "cancel" or "lost"."""
     updated = StepRun.objects.filter(pk=step_pk, lease_token=token, status=S.RUNNING).update(
-        heartbeat_at=timezone.now())
+        heartbeat_at=timezone.now(), **(inputs or {}))
     if not updated:
         return "lost"
     status = Execution.objects.filter(steps__pk=step_pk).values_list("status", flat=True).first()
     return "cancel" if status in (E.CANCELLED, E.FAILED) else "run"
-
-
-def step_record_inputs(*, claim: Claim, inputs: Any) -> None:
-    """Keep what the step was given (masked by the caller), for debugging and for a retry to
-    edit."""
-    rowsql.update_many(StepRun, [claim.step.pk], inputs=inputs)
 
 
 def lock_step(step_pk: int, execution_id: Any = None) -> tuple[Execution | None,

@@ -73,7 +73,10 @@ def step_succeed(*, step_pk: int, token: str, output: Any, metrics: dict[str, An
     step.metrics = metrics
     step.debug = debug or {}
     step.lease_token = ""
-    written = sorted({*_SUCCESS_FIELDS, *([] if stored else lease.CLAIM_FIELDS)})
+    unsaved = claim.take_inputs() if claim is not None else {}
+    if unsaved:
+        step.inputs = unsaved["inputs"]
+    written = sorted({*_SUCCESS_FIELDS, *([] if stored else lease.CLAIM_FIELDS), *unsaved})
     rowsql.run(*filter(None, [  # one round trip: the step's row and its attempt's
         rowsql.updating(step, written),
         lease.closing_attempt(step, S.SUCCEEDED, error=None, metrics=metrics,
