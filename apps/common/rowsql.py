@@ -8,12 +8,17 @@ the ORM, on PostgreSQL and SQLite alike. Signals and `auto_now` are not applied:
 only for models that have neither on the written fields.
 
 Each helper builds a `Statement`; `run` executes several in one round trip (on PostgreSQL
-one multi-statement query, run in order) and returns each one's result.
+one multi-statement query, run in order) and returns each one's result. Inside `deferring()`,
+writes whose results nobody reads wait (`later`) and travel in one round trip with the
+block's last statement (`flush`), or just before any other query of the connection: a step's
+row, its attempt and its successors' queueing go with its events, in order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +59,50 @@ def run(*statements: Statement) -> list[Any]:
                 cursor.execute(statement.sql, statement.params)
                 results.append(statement.read(cursor))
     return results
+
+
+_later = threading.local()
+
+
+@contextmanager
+def deferring() -> Iterator[None]:
+    """Writes given to `later` inside the block wait for `flush`, for the next query of this
+    connection (sent just before it, so nothing reads around them or runs ahead of them), or
+    for the block's end. An error inside the block drops them, with the transaction they
+    belong to (a savepoint rolled back sends its own first: its rollback undoes them)."""
+    if getattr(_later, "pending", None) is not None:
+        yield
+        return
+    _later.pending = []
+
+    def flush_first(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        flush()
+        return execute(sql, params, many, context)
+
+    try:
+        with connection.execute_wrapper(flush_first):
+            yield
+            flush()
+    finally:
+        _later.pending = None
+
+
+def later(*statements: Statement) -> None:
+    """Run the statements now, or inside `deferring()` with the block's next round trip."""
+    pending = getattr(_later, "pending", None)
+    if pending is None:
+        run(*statements)
+    else:
+        pending.extend(statements)
+
+
+def flush(*also: Statement) -> list[Any]:
+    """Send the waiting writes, then `also`, in one round trip; returns `also`'s results."""
+    pending = getattr(_later, "pending", None) or []
+    if pending:
+        _later.pending = []  # emptied first: the query below passes the wrapper again
+    statements = [*pending, *also]
+    return run(*statements)[len(pending):] if statements else []
 
 
 def _reader(model: type[Model]) -> tuple[str, list[Any], list[str]]:
@@ -122,19 +171,22 @@ def updating(instance: Model, names: Sequence[str]) -> Statement:
                      [*values, pk.get_db_prep_value(instance.pk, connection)], _rowcount)
 
 
-def update_many(model: type[Model], pks: Sequence[Any], **values: Any) -> int:
+def updating_many(model: type[Model], pks: Sequence[Any], **values: Any) -> Statement:
     """UPDATE the rows with these primary keys, setting the same values on each."""
-    if not pks:
-        return 0
     qn = connection.ops.quote_name
     fields = [model._meta.get_field(name) for name in values]
     assignments = ", ".join(f"{qn(field.column)} = %s" for field in fields)
     pk = model._meta.pk
-    return run(Statement(
+    return Statement(
         f"UPDATE {qn(model._meta.db_table)} SET {assignments} "  # noqa: S608
         f"WHERE {qn(pk.column)} IN ({', '.join(['%s'] * len(pks))})",
         [*(field.get_db_prep_save(values[field.name], connection) for field in fields),
-         *(pk.get_db_prep_value(key, connection) for key in pks)], _rowcount))[0]
+         *(pk.get_db_prep_value(key, connection) for key in pks)], _rowcount)
+
+
+def update_many(model: type[Model], pks: Sequence[Any], **values: Any) -> int:
+    """UPDATE the rows with these primary keys now; the rows changed."""
+    return run(updating_many(model, pks, **values))[0] if pks else 0
 
 
 def inserting(instance: Model) -> Statement:

@@ -73,11 +73,12 @@ _EVENT_FIELDS = ("type", "step_id", "data", "timestamp", "duration_ms")
 _EVENT_CASTS = ("varchar", "varchar", "jsonb", "timestamptz", "double precision")
 
 
-def insert_numbered_events(execution_id: Any, events: list[ExecutionEvent],
-                           current_step: str | None) -> None:
+def inserting_numbered_events(execution_id: Any, events: list[ExecutionEvent],
+                              current_step: str | None) -> rowsql.Statement:
     """PostgreSQL: take the next numbers and insert the events in one statement; the same
     UPDATE can set the execution's current step (only while it runs: a step that finished
-    the execution in this transaction already cleared it). Sets each event's `seq`."""
+    the execution in this transaction already cleared it). Running it sets each event's
+    `seq`."""
     meta, table = ExecutionEvent._meta, Execution._meta.db_table
     fields = [meta.get_field(name) for name in _EVENT_FIELDS]
     key = _key(execution_id)
@@ -93,18 +94,20 @@ def insert_numbered_events(execution_id: Any, events: list[ExecutionEvent],
     if current_step is not None:
         also = ", current_step = CASE WHEN status = %s THEN %s ELSE current_step END"
         extra = [Execution.Status.RUNNING, current_step]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH n AS (UPDATE {table} SET last_event_seq = last_event_seq + %s{also} "  # noqa: S608 - names from the models
-            f"WHERE id = %s RETURNING last_event_seq), "
-            f"v (k, {columns}) AS (VALUES {', '.join(rows)}) "
-            f"INSERT INTO {meta.db_table} (execution_id, seq, {columns}) "
-            f"SELECT %s, n.last_event_seq - %s + v.k::integer, {selected} FROM n, v "
-            f"RETURNING seq",
-            [len(events), *extra, key, *values, key, len(events)])
+
+    def number(cursor: Any) -> None:
         first = min(seq for (seq,) in cursor.fetchall())
-    for k, event in enumerate(events):
-        event.seq = first + k
+        for k, event in enumerate(events):
+            event.seq = first + k
+
+    return rowsql.Statement(
+        f"WITH n AS (UPDATE {table} SET last_event_seq = last_event_seq + %s{also} "  # noqa: S608 - names from the models
+        f"WHERE id = %s RETURNING last_event_seq), "
+        f"v (k, {columns}) AS (VALUES {', '.join(rows)}) "
+        f"INSERT INTO {meta.db_table} (execution_id, seq, {columns}) "
+        f"SELECT %s, n.last_event_seq - %s + v.k::integer, {selected} FROM n, v "
+        f"RETURNING seq",
+        [len(events), *extra, key, *values, key, len(events)], number)
 
 
 # ---- log lines (bench/stream_bench.py "log lines") ------------------------------------------

@@ -146,13 +146,13 @@ def schedule_ready(execution: Execution, *, after: str | None = None,
                 states[step_id] = S.QUEUED
         now = timezone.now()
         if skipped:
-            rowsql.update_many(StepRun, [s.pk for s in skipped], status=S.SKIPPED,
-                               finished_at=now)
+            rowsql.later(rowsql.updating_many(StepRun, [s.pk for s in skipped],
+                                              status=S.SKIPPED, finished_at=now))
             for step in skipped:
                 events.step_skipped(execution.pk, step.step_id, reason="branch not taken")
         if queued:
-            rowsql.update_many(StepRun, [s.pk for s in queued], status=S.QUEUED,
-                               queued_at=now)
+            rowsql.later(rowsql.updating_many(StepRun, [s.pk for s in queued],
+                                              status=S.QUEUED, queued_at=now))
             config = config or runtime_config_get(owner=execution.owner_id)
             for step in queued:
                 queued_any = True

@@ -77,7 +77,7 @@ def step_succeed(*, step_pk: int, token: str, output: Any, metrics: dict[str, An
     if unsaved:
         step.inputs = unsaved["inputs"]
     written = sorted({*_SUCCESS_FIELDS, *([] if stored else lease.CLAIM_FIELDS), *unsaved})
-    rowsql.run(*filter(None, [  # one round trip: the step's row and its attempt's
+    rowsql.later(*filter(None, [  # with the events: the step's row and its attempt's
         rowsql.updating(step, written),
         lease.closing_attempt(step, S.SUCCEEDED, error=None, metrics=metrics,
                               attempt=attempt, stored=stored)]))

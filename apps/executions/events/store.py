@@ -15,6 +15,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from apps.common import rowsql
 from apps.executions import sql
 from apps.executions.models import Execution, ExecutionEvent
 from apps.realtime import broadcast
@@ -37,8 +38,8 @@ def event_payload(event: ExecutionEvent) -> dict[str, Any]:
 
 
 def _store(execution_id: Any, events: list[ExecutionEvent], current_step: str | None) -> None:
-    if connection.vendor == "postgresql":
-        sql.insert_numbered_events(execution_id, events, current_step)  # one round trip
+    if connection.vendor == "postgresql":  # one round trip, with the writes waiting for it
+        rowsql.flush(sql.inserting_numbered_events(execution_id, events, current_step))
         return
     first = sql.reserve_numbers(execution_id, "last_event_seq", len(events))
     for k, event in enumerate(events):
@@ -55,10 +56,12 @@ _batch = threading.local()
 @contextmanager
 def together() -> Iterator[None]:
     """Events recorded inside the block (in this thread, inside a transaction) are stored
-    together when it ends: one statement per execution on PostgreSQL, and published in one
-    round trip after commit. A step's events are most of its writes. Nested blocks join the
-    outer one; an error drops the events with the transaction they belong to. Also a
-    decorator (`@together()`), as every context manager made by contextmanager is."""
+    together when it ends: one statement per execution on PostgreSQL, sent with the writes
+    the block deferred (rowsql.later: a step's row, its attempt, its successors), and
+    published in one round trip after commit. A step's events are most of its writes. Nested
+    blocks join the outer one; an error drops the events with the transaction they belong
+    to. Also a decorator (`@together()`), as every context manager made by contextmanager
+    is."""
     if getattr(_batch, "pending", None) is not None:
         yield
         return
@@ -66,10 +69,12 @@ def together() -> Iterator[None]:
         raise RuntimeError("events.together() needs a transaction around it")
     _batch.pending = pending = []
     try:
-        yield
+        with rowsql.deferring():
+            yield
+            _batch.pending = None
+            _flush(pending)
     finally:
         _batch.pending = None
-    _flush(pending)
 
 
 def _flush(pending: list[tuple[ExecutionEvent, str | None]]) -> None:
