@@ -104,7 +104,7 @@ def main() -> None:
     ]:
         samples = timed(call)
         rows.append((label, f"p95 {common.percentile(samples, .95):.1f} ms",
-                     f"p50 {statistics.median(samples):.1f} ms (target p95 ≤ 50 ms)"))
+                     f"p50 {statistics.median(samples):.1f} ms (target p95 ≤ 25 ms)"))
 
     def raw_first_page() -> None:
         with connection.cursor() as cursor:
@@ -122,7 +122,8 @@ def main() -> None:
                                          step_type="transform", status="succeeded",
                                          output={"value": i}, duration_ms=1.0)
                                  for i in range(500)])
-    samples = timed(lambda: client.get(f"/api/v1/executions/{execution.pk}/"), repeats=20)
+    # 100 samples: a p95 of 20 would be their slowest one
+    samples = timed(lambda: client.get(f"/api/v1/executions/{execution.pk}/"), repeats=100)
     rows.append(("execution detail, 500 steps", f"p95 {common.percentile(samples, .95):.1f} ms",
                  f"p50 {statistics.median(samples):.1f} ms"))
     rows += log_rows(client, execution)

@@ -110,7 +110,7 @@ def main() -> None:
                             * 1000 / args.chain)
         engine_ms = statistics.median(per_step)
         rows.append((f"step hop, chain of {args.chain} transforms", f"{engine_ms:.2f} ms",
-                     f"raw Celery hop {raw_ms:.2f} ms → {engine_ms / raw_ms:.1f}× (target ≤ 2×)"))
+                     f"raw Celery hop {raw_ms:.2f} ms → {engine_ms / raw_ms:.1f}× (target ≤ 1.5×)"))
 
         sandbox = Sandbox(network=False)
         noop = {"code": "def run(i, c):\n    return 1\n", "step_id": "b", "limits": {}}
@@ -122,7 +122,7 @@ def main() -> None:
             samples.append((time.perf_counter() - began) * 1000)
         sandbox.close()
         rows.append(("isolated python step, sandbox round trip", f"{statistics.median(samples):.1f} ms",
-                     f"p95 {sorted(samples)[47]:.1f} ms (target ≤ 15 ms)"))
+                     f"p95 {sorted(samples)[47]:.1f} ms (back to back: each waits for the last one's clean-up)"))
         py = workflow_services.workflow_create(owner=user, slug="py", definition={
             "name": "py", "nodes": [{"id": "p", "type": "python", "data": {
                 "timeout_seconds": 10, "config": {"code": "def run(i, c):\n    return 1\n"}}}],
@@ -136,9 +136,10 @@ def main() -> None:
             latencies.append((step.started_at.timestamp() - began) * 1000)
             step_ms.append(step.duration_ms)
         rows.append(("python step, claim → result committed", f"{statistics.median(step_ms):.1f} ms",
-                     "includes the sandbox round trip and state writes"))
+                     "a step that returns at once: all of it is overhead (target ≤ 15 ms over "
+                     "the step's own run time)"))
         rows.append(("start call → first step running", f"{statistics.median(latencies):.1f} ms",
-                     f"p95 {sorted(latencies)[18]:.1f} ms (target ≤ 50 ms)"))
+                     f"p95 {sorted(latencies)[18]:.1f} ms (target ≤ 25 ms)"))
 
         five = workflow_services.workflow_create(owner=user, slug="five",
                                                  definition=transform_chain(5))
