@@ -1,9 +1,15 @@
 """The lease heartbeat of a step that holds a worker: renews the lease, notices a cancel or
-a lost lease, and writes the step's log batches, in its own thread, until the step ends."""
+a lost lease, and writes the step's log batches, in a thread beside the step, until it ends.
+
+One such thread per worker process serves its steps one after another (a pool process runs
+one step at a time), with one database connection of its own that outlives the steps: a
+thread and a connection per step cost a PostgreSQL backend started and torn down for every
+step longer than a heartbeat."""
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 
@@ -22,49 +28,93 @@ class Heartbeat:
     def __init__(self, claim: lease.Claim, logs: LogBuffer) -> None:
         self.claim, self.logs = claim, logs
         self.control = {"state": "run"}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._beat, daemon=True)
+        self.stopping = threading.Event()
+        self.released = threading.Event()  # the thread is done with this step
+        self.started = False
 
     def start(self) -> None:
-        self._thread.start()
         self.logs.background = True
+        self.started = True
+        _beater().serve(self)
 
     def stop(self) -> None:
-        """Stop the thread, then write what is left of the logs from the caller's thread."""
-        self._stop.set()
+        """Let the thread go, then write what is left of the logs from the caller's thread."""
+        self.stopping.set()
         self.logs.wake.set()
-        if self._thread.is_alive():
-            self._thread.join()
+        if self.started:
+            self.released.wait()
         self.logs.background = False
         self.logs.flush()
 
-    def _beat(self) -> None:
+    def beat_once(self, last_beat: float) -> float:
+        """One round: the logs when due, the lease every HEARTBEAT_S; the last beat's time."""
+        if self.logs.due():
+            self.logs.flush()
+        if time.monotonic() - last_beat < HEARTBEAT_S:
+            return last_beat
+        inputs = self.claim.take_inputs()
+        try:
+            state = lease.step_heartbeat(step_pk=self.claim.step.pk, token=self.claim.token,
+                                         inputs=inputs)
+        except Exception:
+            self.claim.inputs_unsaved |= bool(inputs)  # the next round writes them
+            raise
+        if state != "run":
+            self.control["state"] = state
+        return time.monotonic()
+
+
+class _Beater:
+    """The process's heartbeat thread: waits for a step, beats for it until it stops."""
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.ready = threading.Condition()
+        self.step: Heartbeat | None = None
+        threading.Thread(target=self._loop, daemon=True, name="step-heartbeat").start()
+
+    def serve(self, heart: Heartbeat) -> None:
+        with self.ready:
+            self.step = heart
+            self.ready.notify()
+
+    def _loop(self) -> None:
+        while True:
+            with self.ready:
+                while self.step is None:
+                    self.ready.wait()
+                heart, self.step = self.step, None
+            try:
+                self._beat(heart)
+            finally:
+                heart.released.set()
+
+    def _beat(self, heart: Heartbeat) -> None:
         """A failed round (the database briefly away) is logged and the next one tried:
         stopping here would let the lease go stale and the sweeper take a running step for
-        lost."""
+        lost. The connection is kept for the next step, and dropped only when it failed."""
         last_beat = 0.0
-        try:
-            while not self._stop.is_set():
-                self.logs.wake.wait(LOG_FLUSH_S)
-                self.logs.wake.clear()
-                if self._stop.is_set():
-                    break
-                try:
-                    if self.logs.due():
-                        self.logs.flush()
-                    if time.monotonic() - last_beat >= HEARTBEAT_S:
-                        last_beat = time.monotonic()
-                        inputs = self.claim.take_inputs()
-                        try:
-                            state = lease.step_heartbeat(step_pk=self.claim.step.pk,
-                                                         token=self.claim.token, inputs=inputs)
-                        except Exception:
-                            self.claim.inputs_unsaved |= bool(inputs)  # the next round writes them
-                            raise
-                        if state != "run":
-                            self.control["state"] = state
-                except Exception:
-                    logger.warning("heartbeat round failed; trying again", exc_info=True)
-                    connection.close()
-        finally:
-            connection.close()
+        while not heart.stopping.is_set():
+            heart.logs.wake.wait(LOG_FLUSH_S)
+            heart.logs.wake.clear()
+            if heart.stopping.is_set():
+                break
+            try:
+                last_beat = heart.beat_once(last_beat)
+            except Exception:
+                logger.warning("heartbeat round failed; trying again", exc_info=True)
+                connection.close()
+
+
+_BEATER: _Beater | None = None
+_MADE = threading.Lock()
+
+
+def _beater() -> _Beater:
+    """This process's thread, made on first use (after the pool's fork: threads do not
+    survive a fork, so a child's inherited one is replaced)."""
+    global _BEATER  # noqa: PLW0603 - one per process
+    with _MADE:
+        if _BEATER is None or _BEATER.pid != os.getpid():
+            _BEATER = _Beater()
+        return _BEATER
