@@ -1,12 +1,16 @@
 """Fork server for python steps; runs inside the sandbox, stdlib only, no project imports.
 
 Started once per worker pool process (inside bubblewrap when available). It reads one JSON
-request per line on stdin, forks a child per request and reports on stdout, one JSON message
-per line: {"type": "started", "pid"}, then the child's "log" and "result" messages, then
-{"type": "exit", "code", "signal"}. Forking a warm interpreter keeps a step's overhead in
-milliseconds; the child drops privileges and sets its limits before touching user code.
+request per line on stdin, hands each to a child of its own and reports on stdout, one JSON
+message per line: {"type": "started", "pid"}, then the child's "log" and "result" messages,
+then {"type": "exit", "code", "signal"}. Forking a warm interpreter keeps a step's overhead in
+milliseconds, and the child for the next request is forked as soon as the last step's
+leftovers are gone, while the worker commits, so no step waits for its fork. A child knows
+nothing until its request arrives on a pipe of its own; it drops privileges and sets its
+limits before touching user code.
 """
 
+import contextlib
 import cProfile
 import io
 import json
@@ -294,7 +298,6 @@ PRELOAD = ("base64", "collections", "csv", "datetime", "decimal", "functools", "
 
 
 def _preload():
-    import contextlib
     import importlib
 
     for name in PRELOAD:
@@ -302,25 +305,44 @@ def _preload():
             importlib.import_module(name)
 
 
+def _fork_spare():
+    """A child forked ahead, waiting for its request on a pipe; (pid, the pipe's write end).
+    It exits without running anything if the pipe closes first (the server stopped)."""
+    inbox, outbox = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(outbox)
+            with os.fdopen(inbox, "rb") as pipe:
+                raw = pipe.readline()
+            if raw:
+                child(json.loads(raw))
+        finally:
+            os._exit(0)
+    os.close(inbox)
+    return pid, outbox
+
+
 def main():
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _become_subreaper()
     if not IN_BWRAP:
         _preload()
+    spare = _fork_spare()
     for raw in sys.stdin.buffer:
         try:
-            request = json.loads(raw)
+            json.loads(raw)
         except ValueError:
             continue
-        pid = os.fork()
-        if pid == 0:
-            try:
-                child(request)
-            finally:
-                os._exit(0)
+        pid, outbox = spare
+        # A child that died waiting is reported below as an exit with no result.
+        with contextlib.suppress(OSError):
+            os.write(outbox, raw if raw.endswith(b"\n") else raw + b"\n")
+        os.close(outbox)
         _, status = os.waitpid(pid, 0)
-        _reap_step_leftovers()
+        _reap_step_leftovers()  # no other child is alive now: the next one is forked below
         send({"type": "exit", "code": os.waitstatus_to_exitcode(status)})
+        spare = _fork_spare()
 
 
 def _reap_step_leftovers():
