@@ -57,14 +57,11 @@ def step_soft_limit_s(timeout_s: float) -> float:
 _broker: Any = None
 
 
-def steps_waiting(queue: str | None = None) -> bool:
-    """Whether a step message waits in the broker for a free worker (any priority list of
-    the step queue, by default the one steps are sent to): a task that could run its
-    successor itself hands it over instead, so waiting work gets its turn. True when the
-    broker cannot be asked (hand it over)."""
-    global _broker  # noqa: PLW0603 - one client per process, made after the pool's fork
-    if _local is not None:
-        return bool(_local.messages)
+def broker_depths(queue: str | None = None) -> list[tuple[int, int]] | None:
+    """(priority, messages waiting) for each priority list of a queue (by default the one
+    steps are sent to), in kombu's Redis layout: one list per priority step, the first named
+    as the queue, the others `<queue>\x06\x16<priority>`. None when Redis cannot be asked."""
+    global _broker  # noqa: PLW0603 - one client per process (redis-py reconnects after a fork)
     queue = queue or app.conf.task_default_queue
     steps = app.conf.broker_transport_options.get("priority_steps", [0, 3, 6, 9])
     try:
@@ -73,9 +70,19 @@ def steps_waiting(queue: str | None = None) -> bool:
         pipe = _broker.pipeline(transaction=False)
         for priority in steps:
             pipe.llen(queue if priority == 0 else f"{queue}\x06\x16{priority}")
-        return any(pipe.execute())
+        return list(zip(steps, (int(n) for n in pipe.execute()), strict=True))
     except (redis.RedisError, ValueError):
-        return True
+        return None
+
+
+def steps_waiting(queue: str | None = None) -> bool:
+    """Whether a step message waits in the broker for a free worker: a task that could run
+    its successor itself hands it over instead, so waiting work gets its turn. True when
+    the broker cannot be asked (hand it over)."""
+    if _local is not None:
+        return bool(_local.messages)
+    depths = broker_depths(queue)
+    return depths is None or any(waiting for _, waiting in depths)
 
 
 def enqueue_wake(step_pk: int, *, countdown: float | None = None) -> None:

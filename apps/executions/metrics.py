@@ -12,7 +12,6 @@ from collections.abc import Container, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import redis
 from django.conf import settings
 from django.db.models import Count
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
@@ -21,6 +20,7 @@ from prometheus_client.core import GaugeMetricFamily
 from apps.executions.errors import CATALOGUE
 from apps.executions.models import Execution, StepRun
 from compiler.steps import REGISTRY
+from worker import dispatch
 
 # Steps run from milliseconds (expressions) to an hour (the ceiling of a step's timeout).
 STEP_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600)
@@ -112,19 +112,10 @@ class CurrentState:
 
 
 def broker_depth(queue: str) -> list[tuple[str, str, int]]:
-    """LLEN of each of the queue's priority lists (kombu's Redis layout); empty when Redis is
+    """Messages waiting in each of the queue's priority lists; empty when Redis is
     unreachable (the scrape still answers)."""
-    steps = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("priority_steps", [0, 3, 6, 9])
-    keys = [(str(p), queue if p == 0 else f"{queue}\x06\x16{p}") for p in steps]
-    try:
-        client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=2)
-        pipe = client.pipeline(transaction=False)
-        for _, key in keys:
-            pipe.llen(key)
-        sizes = pipe.execute()
-    except redis.RedisError:
-        return []
-    return [(queue, p, int(n)) for (p, _), n in zip(keys, sizes, strict=True)]
+    return [(queue, str(priority), waiting)
+            for priority, waiting in dispatch.broker_depths(queue) or []]
 
 
 def scrape() -> bytes:
