@@ -57,8 +57,7 @@ class StepContext:
         """Keep what the step was given (masked), for debugging and for a retry to edit:
         written with the first heartbeat (a step that runs longer shows them while it runs)
         or with the attempt's end, so a short step spends no transaction on them."""
-        self.claim.inputs = self.scope.mask(inputs)
-        self.claim.inputs_unsaved = True
+        self.claim.hold_inputs(self.scope.mask(inputs))
 
     def should_stop(self) -> str | None:
         return "cancel" if self.control.get("state") in ("cancel", "lost") else None

@@ -57,7 +57,8 @@ class Heartbeat:
             state = lease.step_heartbeat(step_pk=self.claim.step.pk, token=self.claim.token,
                                          inputs=inputs)
         except Exception:
-            self.claim.inputs_unsaved |= bool(inputs)  # the next round writes them
+            if inputs:  # the next round writes them
+                self.claim.hold_inputs(inputs["inputs"])
             raise
         if state != "run":
             self.control["state"] = state

@@ -71,11 +71,14 @@ def _run(execution_id: str, step_id: str, step_type: str | None, artifact: str |
 
     def eligible(kind: str, timeout_s: float) -> bool:
         runner = RUNNERS.get(kind, _DEFAULT)
-        if not runner.inline and (not runner.continues or deadline is None or time.monotonic()
-                                  + dispatch.step_soft_limit_s(timeout_s) > deadline):
-            return False
-        return time.monotonic() < until or (deadline is not None
-                                             and not dispatch.steps_waiting())
+        if not runner.inline:  # it holds the worker: only within the task's own limit
+            if not runner.continues or deadline is None:
+                return False
+            if time.monotonic() + dispatch.step_soft_limit_s(timeout_s) > deadline:
+                return False
+        if time.monotonic() < until:
+            return True
+        return deadline is not None and not dispatch.steps_waiting()
 
     while True:
         with frontier.keeping_one(eligible) as keep:

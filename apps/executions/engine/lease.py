@@ -54,15 +54,17 @@ class Claim:
         self.config: dict[str, Any] | None = None  # the owner's settings, once the runner has them
         # What the step was given (masked), not yet written: it goes out with the first
         # heartbeat or with the attempt's end, whichever comes first (no transaction of its own).
-        self.inputs: Any = None
-        self.inputs_unsaved = False
+        self._inputs: dict[str, Any] = {}  # {"inputs": value} while not yet written
+
+    def hold_inputs(self, inputs: Any) -> None:
+        """Keep the step's inputs (masked) for the next statement on the step's row."""
+        self._inputs = {"inputs": inputs}
 
     def take_inputs(self) -> dict[str, Any]:
-        """The inputs to write with the next statement on the step's row ({} when none)."""
-        if not self.inputs_unsaved:
-            return {}
-        self.inputs_unsaved = False
-        return {"inputs": self.inputs}
+        """The inputs to write with the next statement on the step's row ({} when none;
+        a writer that fails hands them back with `hold_inputs`)."""
+        taken, self._inputs = self._inputs, {}
+        return taken
 
 
 # savepoint=False here and in outcomes.py: a step that runs in-process (transform,

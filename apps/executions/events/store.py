@@ -71,7 +71,6 @@ def together() -> Iterator[None]:
     try:
         with rowsql.deferring():
             yield
-            _batch.pending = None
             _flush(pending)
     finally:
         _batch.pending = None
