@@ -13,13 +13,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from apps.executions import events, metrics, tracing
+from apps.common import rowsql
+from apps.executions import events, metrics, sql, tracing
 from apps.executions.engine import transitions
 from apps.executions.engine.artifacts import artifact_for
 from apps.executions.engine.lease import DEFERRED, HELD, close_attempt
 from apps.executions.engine.scope import build_scope
 from apps.executions.models import TERMINAL_EXECUTION, Execution, Priority, StepRun
-from apps.executions.selectors import queue_unblocked_by
 from compiler import expressions
 from worker import dispatch
 
@@ -38,10 +38,13 @@ def preview(value: Any) -> tuple[Any, bool]:
 
 
 @events.together()  # inside its caller's transaction
-def finish(execution: Execution, status: str, *, error: dict[str, Any] | None = None) -> None:
+def finish(execution: Execution, status: str, *, error: dict[str, Any] | None = None,
+           current: bool = False) -> None:
     """Close the execution: output, timing, the completion event; then wake a parent and
-    admit whoever waits for the slot, after commit."""
-    execution.refresh_from_db()
+    admit whoever waits for the slot, after commit. `current`: the caller read the row under
+    its lock in this transaction (else it is read again here)."""
+    if not current:
+        execution.refresh_from_db()
     if execution.status in TERMINAL_EXECUTION:
         return
     now = timezone.now()
@@ -55,9 +58,10 @@ def finish(execution: Execution, status: str, *, error: dict[str, Any] | None = 
     if execution.started_at:
         execution.duration_ms = round((now - execution.started_at).total_seconds() * 1000, 3)
     execution.error = error
-    # Named fields only: the sequence counters are changed by atomic increments alone.
-    execution.save(update_fields=["status", "finished_at", "current_step", "duration_ms",
-                                  "output", "error"])
+    # Named fields only: the sequence counters are changed by atomic increments alone. Sent
+    # with the completion event.
+    rowsql.later(rowsql.updating(execution, ["status", "finished_at", "current_step",
+                                             "duration_ms", "output", "error"]))
     if status != E.SUCCEEDED:
         _cancel_left_over(execution, now)
     transaction.on_commit(partial(metrics.execution_finished, status, execution.trigger))
@@ -74,8 +78,7 @@ def finish(execution: Execution, status: str, *, error: dict[str, Any] | None = 
         if waiting is not None:
             transaction.on_commit(partial(dispatch.enqueue_wake, waiting))
     else:
-        transaction.on_commit(partial(_admit_waiting, execution.owner_id,
-                                      (execution.workflow_id, execution.concurrency_key)))
+        _admit_waiting(execution.owner_id, (execution.workflow_id, execution.concurrency_key))
 
 
 def _cancel_left_over(execution: Execution, now: Any) -> None:
@@ -95,10 +98,16 @@ def _cancel_left_over(execution: Execution, now: Any) -> None:
 
 
 def _admit_waiting(owner_id: int, group: tuple[int, str]) -> None:
-    """After commit: a slot is free, and one of the finished run's group (workflow, key);
-    if any of the owner's queued executions could take either, admit them."""
-    if queue_unblocked_by(owner_id, group).exists():
-        dispatch.enqueue_admit(owner_id, group)
+    """A slot frees at commit, and one of the finished run's group (workflow, key): if any of
+    the owner's queued executions could take either, an admission follows the commit. Asked
+    with the transaction's last writes (no round trip of its own). A start that queues itself
+    between that question and the commit is let in by the next admission (any finish, or
+    the sweeper), as one that queued itself just after an answer given after commit was."""
+    def found(waiting: bool) -> None:
+        if waiting:
+            transaction.on_commit(partial(dispatch.enqueue_admit, owner_id, group))
+
+    rowsql.later(sql.queue_unblocked_exists(owner_id, group, found))
 
 
 def _render_output(execution: Execution) -> tuple[Any, dict[str, Any] | None]:

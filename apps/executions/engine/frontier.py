@@ -99,7 +99,8 @@ _READY_FROM = transitions.bulk(StepRun, transitions.bulk(StepRun, [S.PENDING], S
 
 def schedule_ready(execution: Execution, *, after: str | None = None,
                    config: dict[str, Any] | None = None,
-                   known: dict[str, StepRun] | None = None) -> None:
+                   known: dict[str, StepRun] | None = None,
+                   unfinished: dict[str, str] | None = None, current: bool = False) -> None:
     """Queue every pending step whose predecessors are done; skip the ones whose branch was
     not taken (repeatedly, as skips propagate); finish the execution when nothing is left.
 
@@ -108,7 +109,11 @@ def schedule_ready(execution: Execution, *, after: str | None = None,
     however long the workflow is. Without it (start, resume, retry, skip) every step is
     considered. The caller holds the execution's row lock, which every writer of steps
     takes first, so the rows read here cannot change underneath. `known`: rows read under
-    that same lock in this transaction (and kept current), which saves reading them again.
+    that same lock in this transaction (and kept current), which saves reading them again;
+    `unfinished`: the statuses of the steps not succeeded or skipped, read under the lock
+    when `after` has no successors (so nothing here changes them but `after`'s own, in
+    `known`). `current`: the execution's row was read under the lock in this transaction,
+    so finishing need not read it again.
     """
     if execution.status != E.RUNNING:
         return
@@ -161,15 +166,22 @@ def schedule_ready(execution: Execution, *, after: str | None = None,
         frontier = unlocked
     if queued_any:
         return  # a step was just queued: the execution is not over (saves a query a step)
-    # One query: the steps that did not succeed or skip decide whether the execution is over.
-    unfinished = list(StepRun.objects.filter(execution=execution).exclude(
-        status__in=[S.SUCCEEDED, S.SKIPPED]).values_list("step_id", "status"))
-    if any(status not in TERMINAL_STEP for _, status in unfinished):
+    # The steps that did not succeed or skip decide whether the execution is over: read with
+    # the last step's claim, or here in one query.
+    if unfinished is not None and after is not None and not module.SUCCESSORS[after]:
+        statuses = {sid: known[sid].status if known and sid in known else status
+                    for sid, status in unfinished.items()}
+        left = [(sid, status) for sid, status in statuses.items()
+                if status not in (S.SUCCEEDED, S.SKIPPED)]
+    else:
+        left = list(StepRun.objects.filter(execution=execution).exclude(
+            status__in=[S.SUCCEEDED, S.SKIPPED]).values_list("step_id", "status"))
+    if any(status not in TERMINAL_STEP for _, status in left):
         return
-    failed = [sid for sid, status in unfinished
+    failed = [sid for sid, status in left
               if status == S.FAILED and module.STEPS[sid].get("on_error") != "continue"]
     if failed:
-        finishing.finish(execution, E.FAILED, error={"step_id": failed[0],
-                                                     "message": f"step {failed[0]!r} failed"})
+        finishing.finish(execution, E.FAILED, current=current,
+                         error={"step_id": failed[0], "message": f"step {failed[0]!r} failed"})
     else:
-        finishing.finish(execution, E.SUCCEEDED)
+        finishing.finish(execution, E.SUCCEEDED, current=current)

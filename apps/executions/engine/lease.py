@@ -40,9 +40,13 @@ class Claim:
     """An attempt a worker holds: the step, its execution and plan entry, the token."""
 
     def __init__(self, step: StepRun, execution: Execution, spec: dict[str, Any],
-                 attempt_row: StepAttempt, *, stored: bool, rows: dict[str, StepRun]) -> None:
+                 attempt_row: StepAttempt, *, stored: bool, rows: dict[str, StepRun],
+                 unfinished: dict[str, str] | None = None) -> None:
         self.step = step
         self.rows = rows  # this step's and its neighbours' rows, read with the claim
+        # A last step's claim also reads every step not succeeded or skipped ({id: status}):
+        # with the lock held until its commit, that decides whether it ends the execution.
+        self.unfinished = unfinished
         self.execution = execution
         self.spec = spec
         self.token = step.lease_token
@@ -77,11 +81,13 @@ def step_claim(*, execution_id: Any, step_id: str, worker: str, inline: bool = F
     `inline`: the caller runs and commits the step in this same transaction; then, when
     `artifact` (the hash the message carried) names a module already loaded here, the rows
     that decide what runs next are read along with the step's."""
-    wanted = {step_id}
+    wanted, last = {step_id}, False
     module = loaded_artifact(artifact) if inline else None
     if module is not None and step_id in module.SUCCESSORS:
         wanted = neighbourhood(module, step_id)
-    execution, steps = sql.lock_execution_with_steps(execution_id, sorted(wanted))
+        last = not module.SUCCESSORS[step_id]  # then what else is unfinished decides the end
+    execution, steps, unfinished = sql.lock_execution_with_steps(
+        execution_id, sorted(wanted), unfinished=last)
     if execution is None or execution.status != E.RUNNING:
         return None
     rows = {row.step_id: row for row in steps}
@@ -109,7 +115,7 @@ def step_claim(*, execution_id: Any, step_id: str, worker: str, inline: bool = F
     execution.current_step = step_id
     events.step_started(execution.pk, step_id, attempt=step.attempts, worker=worker)
     return Claim(step, execution, module.STEPS[step_id], attempt_row, stored=not inline,
-                 rows=rows if inline else {})
+                 rows=rows if inline else {}, unfinished=unfinished)
 
 
 def claim_store(claim: Claim) -> None:

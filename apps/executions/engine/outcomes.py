@@ -44,11 +44,12 @@ def step_succeed(*, step_pk: int, token: str, output: Any, metrics: dict[str, An
     closed without reading it again, its owner settings reused); when made in this same
     transaction, its rows are still locked and current, and an in-process claim not yet
     written is written here, with the result, in one UPDATE."""
-    attempt, stored, known = None, True, None
+    attempt, stored, known, unfinished = None, True, None, None
     if claim is not None and claim.step.pk == step_pk and claim.token == token:
         if claim.rows:  # claimed in this transaction: its rows are locked and current
             execution, step, stored, known = claim.execution, claim.step, claim.stored, \
                 claim.rows
+            unfinished = claim.unfinished
         else:
             execution, step = lease.locked_owned(step_pk, token, claim.execution.pk)
         attempt = claim.attempt_row
@@ -88,7 +89,9 @@ def step_succeed(*, step_pk: int, token: str, output: Any, metrics: dict[str, An
                           output_truncated=truncated or step.output_truncated,
                           attempt=step.attempts, duration_ms=step.duration_ms,
                           metrics={k: v for k, v in metrics.items() if k != "samples"})
-    frontier.schedule_ready(execution, after=step.step_id, config=config, known=known)
+    # The execution's row was read under its lock in this transaction: current.
+    frontier.schedule_ready(execution, after=step.step_id, config=config, known=known,
+                            unfinished=unfinished, current=True)
     return True
 
 
