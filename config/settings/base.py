@@ -129,6 +129,9 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # The web process (config/asgi.py) borrows PostgreSQL connections from a pool of this size
 # (psycopg_pool) instead of keeping one per request thread; workers keep their own.
 WEB_DB_POOL_SIZE = read_int("WEB_DB_POOL_SIZE", 20)
+# The engine's hot statements (apps/common/rowsql.py) as pipelined prepared statements: off only
+# behind a transaction-mode pooler that cannot keep them (PgBouncer before 1.21).
+DB_PREPARED_STATEMENTS = read_bool("DB_PREPARED_STATEMENTS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web server and the worker share one SQLite file.
     DATABASES["default"]["OPTIONS"] = {
