@@ -80,6 +80,18 @@ def worker(django_db_setup, django_db_blocker, tmp_path_factory):  # type: ignor
     process.stop()
 
 
+@pytest.fixture
+def steps_in_the_test_transaction(monkeypatch):  # type: ignore[no-untyped-def]
+    """For tests that run a step that holds a worker (python, http) in-process inside the
+    test's transaction: the heartbeat thread's own connection cannot see those uncommitted
+    rows, so a beat would find the lease gone and the runner drop the step's result. No beat
+    then (a step here ends long before any lease would go stale); logs are flushed by the
+    runner's thread when the step ends."""
+    from worker import heartbeat
+
+    monkeypatch.setattr(heartbeat, "HEARTBEAT_S", float("inf"))
+
+
 @pytest.fixture(scope="session")
 def daphne(django_db_setup, django_db_blocker, tmp_path_factory):  # type: ignore[no-untyped-def]
     """A real ASGI server (HTTP, SSE, WebSocket) on a loopback port, for the session."""

@@ -23,7 +23,8 @@ from tests.api.conftest import create_workflow, token_client
 from tests.executions.helpers import py_node, start
 from worker import dispatch, runner
 
-pytestmark = pytest.mark.django_db  # the test's transaction: messages stay in this process
+# the test's transaction: messages stay in this process
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("steps_in_the_test_transaction")]
 FAIL = "def run(inputs, ctx):\n    raise RuntimeError('boom')\n"
 
 

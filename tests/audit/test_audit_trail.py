@@ -16,7 +16,8 @@ from tests.api.conftest import create_workflow, token_client
 from tests.executions.helpers import py_node
 from worker import runner
 
-pytestmark = pytest.mark.django_db  # the test's transaction: no worker takes these steps
+# the test's transaction: no worker takes these steps
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("steps_in_the_test_transaction")]
 FAIL = "def run(inputs, ctx):\n    raise RuntimeError('boom')\n"
 
 

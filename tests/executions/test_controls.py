@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.db import transaction
 
 from apps.common.exceptions import Conflict
 from apps.executions.models import Execution
@@ -95,8 +96,11 @@ def test_pause_holds_new_steps_and_resume_continues(worker, user):
     assert execution.steps.get(step_id="second").status == "pending"
     execution.refresh_from_db()
     assert execution.status == "paused"
-    execution_resume(execution=execution)
-    execution_resume(execution=execution)
+    # A second resume is a no-op. Both in one transaction: once the first one commits, its
+    # step is sent, and the execution could finish before a second call.
+    with transaction.atomic():
+        execution_resume(execution=execution)
+        execution_resume(execution=execution)
     execution = finished(execution)
     assert execution.status == "succeeded" and execution.output == "done"
     types = event_types(execution)

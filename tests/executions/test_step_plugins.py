@@ -70,6 +70,7 @@ def test_a_registered_type_is_validated_checked_and_compiled(shout_registered):
 
 
 @pytest.mark.django_db  # the test's transaction: no worker process sees these rows
+@pytest.mark.usefixtures("steps_in_the_test_transaction")
 def test_a_registered_type_runs_through_the_engine(shout_registered, user):
     # given
     execution = start(user, definition())
