@@ -24,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 
 _READERS: dict[tuple[str, type[Model]], tuple[str, list[Any], list[str]]] = {}
 
@@ -230,6 +230,14 @@ def inserting(instance: Model) -> Statement:
     return Statement(f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
                      f"VALUES ({', '.join(['%s'] * len(values))}) "
                      f"RETURNING {qn(model._meta.pk.column)}", values, read)
+
+
+def existing(queryset: QuerySet[Any], found: Callable[[bool], None]) -> Statement:
+    """Whether the queryset matches any row, as a statement that can wait with others
+    (`later`): the answer goes to `found`. The query is the ORM's own, compiled once."""
+    inner, params = queryset.order_by().values("pk")[:1].query.sql_with_params()
+    return Statement(f"SELECT EXISTS ({inner})", list(params),
+                     lambda cursor: found(bool(cursor.fetchone()[0])))
 
 
 def ping() -> None:

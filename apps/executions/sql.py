@@ -8,7 +8,6 @@ come from the models.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.db import connection
@@ -40,13 +39,19 @@ def lock_execution_with_steps(execution_id: Any, step_ids: list[str], *,
                                   f"({', '.join(['%s'] * len(step_ids))})",
                          [key, *step_ids])]
     if unfinished:
-        statements.append(rowsql.Statement(
-            f"SELECT step_id, status FROM {StepRun._meta.db_table} "  # noqa: S608 - names from the model
-            f"WHERE execution_id = %s AND status NOT IN (%s, %s)",
-            [key, StepRun.Status.SUCCEEDED, StepRun.Status.SKIPPED],
-            lambda cursor: dict(cursor.fetchall())))
+        statements.append(unfinished_steps(execution_id))
     executions, steps, *left = rowsql.run(*statements)
     return (executions[0] if executions else None), steps, (left[0] if left else None)
+
+
+def unfinished_steps(execution_id: Any) -> rowsql.Statement:
+    """{step id: status} of the execution's steps that have not succeeded or been skipped:
+    what decides whether the execution is over."""
+    return rowsql.Statement(
+        f"SELECT step_id, status FROM {StepRun._meta.db_table} "  # noqa: S608 - names from the model
+        f"WHERE execution_id = %s AND status NOT IN (%s, %s)",
+        [_key(execution_id), StepRun.Status.SUCCEEDED, StepRun.Status.SKIPPED],
+        lambda cursor: dict(cursor.fetchall()))
 
 
 def lock_execution_and_step(execution_id: Any,
@@ -58,24 +63,6 @@ def lock_execution_and_step(execution_id: Any,
     if not executions:
         return None, None
     return executions[0], (steps[0] if steps else None)
-
-
-# ---- a finished execution frees a slot (bench/engine_bench.py "worker throughput") -------
-# Whether anyone queued could take it is asked in the finishing transaction's last round trip
-# (with its writes) rather than by a query of its own after commit.
-
-def queue_unblocked_exists(owner_id: int, group: tuple[int, str],
-                           found: Callable[[bool], None]) -> rowsql.Statement:
-    """Whether the owner has a queued execution that a run of `group` (workflow id,
-    concurrency key) ending can let in (selectors.queue_unblocked_by's rule); the answer goes
-    to `found`."""
-    workflow_id, key = group
-    return rowsql.Statement(
-        f"SELECT EXISTS (SELECT 1 FROM {Execution._meta.db_table} "  # noqa: S608 - names from the model
-        f"WHERE owner_id = %s AND status = %s AND (NOT waiting_on_limit OR "
-        f"(workflow_id = %s AND concurrency_key = %s)))",
-        [owner_id, Execution.Status.QUEUED, workflow_id, key],
-        lambda cursor: found(bool(cursor.fetchone()[0])))
 
 
 # ---- numbering events and log lines (bench/engine_bench.py "step hop"; bench/stream_bench.py

@@ -14,12 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.common import rowsql
-from apps.executions import events, metrics, sql, tracing
+from apps.executions import events, metrics, tracing
 from apps.executions.engine import transitions
 from apps.executions.engine.artifacts import artifact_for
 from apps.executions.engine.lease import DEFERRED, HELD, close_attempt
 from apps.executions.engine.scope import build_scope
 from apps.executions.models import TERMINAL_EXECUTION, Execution, Priority, StepRun
+from apps.executions.selectors import queue_unblocked_by
 from compiler import expressions
 from worker import dispatch
 
@@ -107,7 +108,7 @@ def _admit_waiting(owner_id: int, group: tuple[int, str]) -> None:
         if waiting:
             transaction.on_commit(partial(dispatch.enqueue_admit, owner_id, group))
 
-    rowsql.later(sql.queue_unblocked_exists(owner_id, group, found))
+    rowsql.later(rowsql.existing(queue_unblocked_by(owner_id, group), found))
 
 
 def _render_output(execution: Execution) -> tuple[Any, dict[str, Any] | None]:

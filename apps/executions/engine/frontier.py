@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.common import rowsql
-from apps.executions import events
+from apps.executions import events, sql
 from apps.executions.engine import finishing, transitions
 from apps.executions.engine.artifacts import artifact_for
 from apps.executions.models import TERMINAL_STEP, Execution, StepRun
@@ -167,15 +167,13 @@ def schedule_ready(execution: Execution, *, after: str | None = None,
     if queued_any:
         return  # a step was just queued: the execution is not over (saves a query a step)
     # The steps that did not succeed or skip decide whether the execution is over: read with
-    # the last step's claim, or here in one query.
-    if unfinished is not None and after is not None and not module.SUCCESSORS[after]:
-        statuses = {sid: known[sid].status if known and sid in known else status
-                    for sid, status in unfinished.items()}
-        left = [(sid, status) for sid, status in statuses.items()
-                if status not in (S.SUCCEEDED, S.SKIPPED)]
+    # the last step's claim (before that step itself ended), or here.
+    if unfinished is not None and known is not None and after in known:
+        unfinished = {**unfinished, after: known[after].status}
     else:
-        left = list(StepRun.objects.filter(execution=execution).exclude(
-            status__in=[S.SUCCEEDED, S.SKIPPED]).values_list("step_id", "status"))
+        (unfinished,) = rowsql.run(sql.unfinished_steps(execution.pk))
+    left = [(sid, status) for sid, status in unfinished.items()
+            if status not in (S.SUCCEEDED, S.SKIPPED)]
     if any(status not in TERMINAL_STEP for _, status in left):
         return
     failed = [sid for sid, status in left
