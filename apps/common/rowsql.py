@@ -10,23 +10,27 @@ only for models that have neither on the written fields.
 Each helper builds a `Statement`; `run` executes several in one round trip (on PostgreSQL
 pipelined prepared statements, run in order) and returns each one's result. Inside `deferring()`,
 writes whose results nobody reads wait (`later`) and travel in one round trip with the
-block's last statement (`flush`), or just before any other query of the connection: a step's
-row, its attempt and its successors' queueing go with its events, in order.
+block's last statement (`flush`) or the next `run`, or just before any other query of the
+connection: a step's row, its attempt and its successors' queueing go with its events (or
+with the next step's claim), in order.
 """
 
 from __future__ import annotations
 
+import datetime
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import uuid
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import Model, QuerySet
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.models import Field, Model, QuerySet
 
-_READERS: dict[tuple[str, type[Model]], tuple[str, list[Any], list[str]]] = {}
+_READERS: dict[tuple[str, type[Model]], tuple[str, list[tuple[int, Any, list[Any]]],
+                                              list[str]]] = {}
 
 
 @dataclass(frozen=True)
@@ -42,20 +46,31 @@ def _pipelined() -> bool:
     return connection.vendor == "postgresql" and settings.DB_PREPARED_STATEMENTS
 
 
-def run(*statements: Statement) -> list[Any]:
+def run(*statements: Statement, commit: bool = False) -> list[Any]:
     """Execute the statements in order and return each one's result; on PostgreSQL in one
-    round trip (with the transaction's BEGIN when it starts here). Inside a transaction, a
-    failing statement fails them all."""
+    round trip (with the transaction's BEGIN when it starts here, and the writes `deferring`
+    holds, sent first). Inside a transaction, a failing statement fails them all. `commit`:
+    these are the last statements of the outermost transaction, and its COMMIT goes in the
+    same round trip (see `_committing`)."""
     if not statements:
         return []
+    pending = getattr(_later, "pending", None)
+    if pending:
+        _later.pending = []  # taken first: the query below passes deferring's wrapper
+        return _run([*pending, *statements], commit)[len(pending):]
+    return _run(list(statements), commit)
+
+
+def _run(statements: list[Statement], commit: bool) -> list[Any]:
     with connection.cursor() as cursor:
         if _pipelined():
+            commit = commit and _committing()
             # Through the connection's execute wrappers (deferring's flush, the benchmarks'
             # counters) once, as one call.
             return cursor._execute_with_wrappers(  # noqa: SLF001 - Django's hook for wrappers
                 "; ".join(statement.sql for statement in statements),
                 [param for statement in statements for param in statement.params],
-                False, lambda *_: _run_prepared(cursor.cursor.connection, statements))
+                False, lambda *_: _run_prepared(cursor.cursor.connection, statements, commit))
         results = []
         for statement in statements:
             cursor.execute(statement.sql, statement.params)
@@ -63,7 +78,18 @@ def run(*statements: Statement) -> list[Any]:
         return results
 
 
-def _run_prepared(raw: Any, statements: Sequence[Statement]) -> list[Any]:
+def _committing() -> bool:
+    """Whether a COMMIT may go with this round trip: the connection is in its outermost
+    atomic block (no savepoint, nothing marked for rollback), so the transaction holds
+    nothing but what this block wrote. psycopg then knows the transaction is over, and
+    Django's own commit when the block exits costs no round trip (psycopg skips COMMIT on an
+    idle connection); the block's on_commit hooks still run then, as always. A step's
+    commit is a round trip of its own otherwise."""
+    return (connection.in_atomic_block and len(connection.atomic_blocks) == 1
+            and not connection.savepoint_ids and not connection.needs_rollback)
+
+
+def _run_prepared(raw: Any, statements: Sequence[Statement], commit: bool) -> list[Any]:
     """psycopg's pipeline mode on Django's connection (same transaction): every statement,
     and psycopg's BEGIN when the transaction starts here, is sent before any answer is
     awaited, each as a server-side prepared statement. PostgreSQL then parses and plans a hot
@@ -82,6 +108,8 @@ def _run_prepared(raw: Any, statements: Sequence[Statement]) -> list[Any]:
                 cursor = psycopg.Cursor(raw)
                 cursor.execute(statement.sql, statement.params, prepare=True)
                 cursors.append(cursor)
+            if commit:
+                raw.commit()  # queued in the pipeline, after the statements
         return [statement.read(cursor)
                 for statement, cursor in zip(statements, cursors, strict=True)]
 
@@ -121,26 +149,30 @@ def later(*statements: Statement) -> None:
         pending.extend(statements)
 
 
-def flush(*also: Statement) -> list[Any]:
-    """Send the waiting writes, then `also`, in one round trip; returns `also`'s results."""
+def flush(*also: Statement, commit: bool = False) -> list[Any]:
+    """Send the waiting writes, then `also`, in one round trip; returns `also`'s results.
+    `commit`: nothing else is written in this transaction (`run`)."""
     pending = getattr(_later, "pending", None) or []
     if pending:
         _later.pending = []  # emptied first: the query below passes the wrapper again
     statements = [*pending, *also]
-    return run(*statements)[len(pending):] if statements else []
+    return _run(statements, commit)[len(pending):] if statements else []
 
 
-def _reader(model: type[Model]) -> tuple[str, list[Any], list[str]]:
-    """The column list, per-column converters and attribute names to build instances."""
+def _reader(model: type[Model]) -> tuple[str, list[tuple[int, Any, list[Any]]], list[str]]:
+    """The column list, the converters of the columns that have any (by position) and the
+    attribute names to build instances."""
     key = (connection.vendor, model)
     if key not in _READERS:
         qn = connection.ops.quote_name
         fields = model._meta.concrete_fields
         converters = []
-        for field in fields:
+        for i, field in enumerate(fields):
             col = field.get_col(model._meta.db_table)
-            converters.append((col, [*connection.ops.get_db_converters(col),
-                                     *col.get_db_converters(connection)]))
+            functions = [*connection.ops.get_db_converters(col),
+                         *col.get_db_converters(connection)]
+            if functions:
+                converters.append((i, col, functions))
         _READERS[key] = (", ".join(qn(field.column) for field in fields), converters,
                          [field.attname for field in fields])
     return _READERS[key]
@@ -158,55 +190,145 @@ def selecting(model: type[Model], where: str, params: Sequence[Any], *,
 
     def read(cursor: Any) -> list[Model]:
         found = []
+        conn = connections[DEFAULT_DB_ALIAS]
         for row in cursor.fetchall():
-            values = []
-            for value, (col, functions) in zip(row, converters, strict=True):
+            values = list(row)
+            for i, col, functions in converters:
+                value = values[i]
                 for function in functions:
-                    value = function(value, col, connection)
-                values.append(value)
-            found.append(model.from_db(connection.alias, names, values))
+                    value = function(value, col, conn)
+                values[i] = value
+            found.append(model.from_db(DEFAULT_DB_ALIAS, names, values))
         return found
 
     return Statement(sql, list(params), read)
 
 
-def _prep(model: type[Model], instance: Model, names: Iterable[str]) -> tuple[list[str],
-                                                                             list[Any]]:
+# ---- preparing values to write ---------------------------------------------------------------
+# A step writes a few dozen values; Field.get_db_prep_save costs more than the write's share of
+# the round trip. For a value of a plain type that the field's own preparation hands back
+# unchanged (a str for a CharField, an int for an IntegerField, an aware datetime for a
+# DateTimeField on PostgreSQL, None for all of these), the preparation is skipped; everything
+# else (JSON above all) goes through the field. tests/common/test_rowsql_values.py checks both
+# ways agree for every field of the engine's models.
+
+_PLAIN: dict[type[Field], tuple[type, ...]] = {
+    **dict.fromkeys([models.CharField, models.TextField], (str,)),
+    **dict.fromkeys(_INTEGERS := (models.IntegerField, models.SmallIntegerField,
+                                  models.BigIntegerField, models.PositiveIntegerField,
+                                  models.PositiveSmallIntegerField, models.PositiveBigIntegerField),
+                    (int,)),
+    **dict.fromkeys(_AUTOS := (models.AutoField, models.BigAutoField, models.SmallAutoField),
+                    (int,)),
+    models.FloatField: (float,),
+    models.BooleanField: (bool,),
+}
+_PREPARERS: dict[tuple[str, type[Model], tuple[str, ...]], list[tuple[str, Any]]] = {}
+
+
+def _plain_types(field: Field, conn: Any) -> tuple[type, ...] | None:
+    """The value types `field` writes unchanged on this connection (None among them), or
+    None when every value must go through the field."""
+    target = _target(field)
+    kind = type(target)
+    if kind in _PLAIN:
+        return (*_PLAIN[kind], type(None))
+    if kind is models.UUIDField and conn.features.has_native_uuid_field:
+        return (uuid.UUID, type(None))
+    if kind is models.DateTimeField and conn.vendor == "postgresql" and settings.USE_TZ:
+        return (datetime.datetime, type(None))  # aware only: checked where it is used
+    return None
+
+
+def _target(field: Field) -> Field:
+    return field.target_field if isinstance(field, models.ForeignKey) else field
+
+
+def _prepare(field: Field, plain: tuple[type, ...] | None) -> Callable[[Any, Any], Any]:
+    slow = field.get_db_prep_save
+    if plain is None:
+        return slow
+    aware = datetime.datetime in plain
+    # The backend's last word on an integer (psycopg's sized integer types on PostgreSQL),
+    # and on an automatic primary key.
+    integer = type(_target(field)) in _INTEGERS and _target(field).get_internal_type()
+    auto = type(_target(field)) in _AUTOS
+
+    def prepare(value: Any, conn: Any) -> Any:
+        if type(value) not in plain or (aware and value is not None and value.tzinfo is None):
+            return slow(value, conn)
+        if integer and value is not None:
+            return conn.ops.adapt_integerfield_value(value, integer)
+        if auto and value is not None:
+            return conn.ops.validate_autopk_value(value)
+        return value
+    return prepare
+
+
+def preparers(model: type[Model], names: Sequence[str]) -> list[tuple[str, Any]]:
+    """(attribute name, prepare(value, connection)) for each named field: the value as the
+    field's get_db_prep_save would write it."""
+    key = (connection.vendor, model, tuple(names))
+    found = _PREPARERS.get(key)
+    if found is None:
+        conn = connections[DEFAULT_DB_ALIAS]
+        found = []
+        for name in names:
+            field = model._meta.get_field(name)
+            found.append((field.attname, _prepare(field, _plain_types(field, conn))))
+        _PREPARERS[key] = found
+    return found
+
+
+def _prep(model: type[Model], instance: Model, names: Sequence[str]) -> list[Any]:
+    conn = connections[DEFAULT_DB_ALIAS]
+    return [prepare(getattr(instance, attname), conn)
+            for attname, prepare in preparers(model, names)]
+
+
+_UPDATES: dict[tuple[str, type[Model], tuple[str, ...], int | None], str] = {}
+_INSERTS: dict[tuple[str, type[Model], tuple[str, ...]], str] = {}
+
+
+def _columns(model: type[Model], names: Sequence[str]) -> list[str]:
     qn = connection.ops.quote_name
-    columns, values = [], []
-    for name in names:
-        field = model._meta.get_field(name)
-        columns.append(qn(field.column))
-        values.append(field.get_db_prep_save(getattr(instance, field.attname), connection))
-    return columns, values
+    return [qn(model._meta.get_field(name).column) for name in names]
 
 
 def _rowcount(cursor: Any) -> int:
     return cursor.rowcount
 
 
+def _update_sql(model: type[Model], names: tuple[str, ...], rows: int | None) -> str:
+    """UPDATE … SET the named fields WHERE pk = %s (rows None) or pk IN (`rows` keys)."""
+    key = (connection.vendor, model, names, rows)
+    sql = _UPDATES.get(key)
+    if sql is None:
+        qn = connection.ops.quote_name
+        assignments = ", ".join(f"{column} = %s" for column in _columns(model, names))
+        which = "= %s" if rows is None else f"IN ({', '.join(['%s'] * rows)})"
+        sql = _UPDATES[key] = (f"UPDATE {qn(model._meta.db_table)} SET {assignments} "  # noqa: S608
+                               f"WHERE {qn(model._meta.pk.column)} {which}")
+    return sql
+
+
 def updating(instance: Model, names: Sequence[str]) -> Statement:
     """UPDATE the instance's row, setting the named fields; the result is the rows changed."""
     model = type(instance)
-    columns, values = _prep(model, instance, names)
-    assignments = ", ".join(f"{column} = %s" for column in columns)
-    pk = model._meta.pk
-    return Statement(f"UPDATE {connection.ops.quote_name(model._meta.db_table)} "  # noqa: S608
-                     f"SET {assignments} WHERE {connection.ops.quote_name(pk.column)} = %s",
-                     [*values, pk.get_db_prep_value(instance.pk, connection)], _rowcount)
+    return Statement(_update_sql(model, tuple(names), None),
+                     [*_prep(model, instance, names),
+                      model._meta.pk.get_db_prep_value(instance.pk, connection)], _rowcount)
 
 
 def updating_many(model: type[Model], pks: Sequence[Any], **values: Any) -> Statement:
     """UPDATE the rows with these primary keys, setting the same values on each."""
-    qn = connection.ops.quote_name
-    fields = [model._meta.get_field(name) for name in values]
-    assignments = ", ".join(f"{qn(field.column)} = %s" for field in fields)
+    names = tuple(values)
+    conn = connections[DEFAULT_DB_ALIAS]
     pk = model._meta.pk
-    return Statement(
-        f"UPDATE {qn(model._meta.db_table)} SET {assignments} "  # noqa: S608
-        f"WHERE {qn(pk.column)} IN ({', '.join(['%s'] * len(pks))})",
-        [*(field.get_db_prep_save(values[field.name], connection) for field in fields),
-         *(pk.get_db_prep_value(key, connection) for key in pks)], _rowcount)
+    return Statement(_update_sql(model, names, len(pks)),
+                     [*(prepare(values[name], conn) for (_, prepare), name
+                        in zip(preparers(model, names), names, strict=True)),
+                      *(pk.get_db_prep_value(key, conn) for key in pks)], _rowcount)
 
 
 def update_many(model: type[Model], pks: Sequence[Any], **values: Any) -> int:
@@ -217,27 +339,87 @@ def update_many(model: type[Model], pks: Sequence[Any], **values: Any) -> int:
 def inserting(instance: Model) -> Statement:
     """INSERT the instance (every concrete field but an unset primary key); sets its pk."""
     model = type(instance)
-    names = [field.name for field in model._meta.concrete_fields
-             if not (field.primary_key and instance.pk is None)]
-    columns, values = _prep(model, instance, names)
-    qn = connection.ops.quote_name
+    names = tuple(field.name for field in model._meta.concrete_fields
+                  if not (field.primary_key and instance.pk is None))
+    key = (connection.vendor, model, names)
+    sql = _INSERTS.get(key)
+    if sql is None:
+        qn = connection.ops.quote_name
+        sql = _INSERTS[key] = (
+            f"INSERT INTO {qn(model._meta.db_table)} "  # noqa: S608
+            f"({', '.join(_columns(model, names))}) VALUES ({', '.join(['%s'] * len(names))}) "
+            f"RETURNING {qn(model._meta.pk.column)}")
 
     def read(cursor: Any) -> Model:
         (instance.pk,) = cursor.fetchone()
         instance._state.adding = False
         return instance
 
-    return Statement(f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
-                     f"VALUES ({', '.join(['%s'] * len(values))}) "
-                     f"RETURNING {qn(model._meta.pk.column)}", values, read)
+    return Statement(sql, _prep(model, instance, names), read)
 
 
 def existing(queryset: QuerySet[Any], found: Callable[[bool], None]) -> Statement:
     """Whether the queryset matches any row, as a statement that can wait with others
-    (`later`): the answer goes to `found`. The query is the ORM's own, compiled once."""
+    (`later`): the answer goes to `found`. The query is the ORM's own."""
+    sql, params = _exists_sql(queryset)
+    return Statement(sql, params, lambda cursor: found(bool(cursor.fetchone()[0])))
+
+
+def _exists_sql(queryset: QuerySet[Any]) -> tuple[str, list[Any]]:
     inner, params = queryset.order_by().values("pk")[:1].query.sql_with_params()
-    return Statement(f"SELECT EXISTS ({inner})", list(params),
+    return f"SELECT EXISTS ({inner})", list(params)
+
+
+_SHAPES: dict[tuple[Any, ...], tuple[str, list[tuple[int | None, Any]]] | None] = {}
+
+
+def existing_of(build: Callable[..., QuerySet[Any]], *args: Any,
+                found: Callable[[bool], None]) -> Statement:
+    """`existing(build(*args), found)`, with the ORM's compilation done once per shape of
+    `args` (ints, strings, tuples of them, None): `build` runs with stand-in values, and
+    each call puts its own values in their places among the parameters. Compiling the
+    queryset cost more than the database's answer on the step hot path. A shape whose
+    stand-ins do not each come through as one parameter, unchanged, is compiled every time."""
+    shape = (connection.vendor, build, _shape(args))
+    if shape not in _SHAPES:
+        stand_ins = _stand_ins(args, iter(range(1, 1 << 20)))
+        sql, params = _exists_sql(build(*stand_ins))
+        flat = list(_flatten(stand_ins))
+        places = [(flat.index(p) if type(p) in (int, str) and p in flat else None, p)
+                  for p in params]
+        taken = sorted(i for i, _ in places if i is not None)
+        _SHAPES[shape] = (sql, places) if taken == list(range(len(flat))) else None
+    compiled = _SHAPES[shape]
+    if compiled is None:
+        return existing(build(*args), found)
+    sql, places = compiled
+    values = list(_flatten(args))
+    return Statement(sql, [values[i] if i is not None else fixed for i, fixed in places],
                      lambda cursor: found(bool(cursor.fetchone()[0])))
+
+
+def _shape(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return tuple(_shape(v) for v in value)
+    return type(value)
+
+
+def _stand_ins(value: Any, numbers: Iterator[int]) -> Any:
+    if isinstance(value, tuple):
+        return tuple(_stand_ins(v, numbers) for v in value)
+    if type(value) is int:
+        return -(1 << 40) - next(numbers)
+    if type(value) is str:
+        return f"\x00stand-in {next(numbers)}"
+    return value  # None and anything else: part of the shape, not a parameter
+
+
+def _flatten(value: Any) -> Iterator[Any]:
+    if isinstance(value, tuple):
+        for v in value:
+            yield from _flatten(v)
+    elif type(value) in (int, str):
+        yield value
 
 
 def ping() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from apps.common import rowsql
 from apps.executions.models import Execution, ExecutionEvent, LogLine, StepRun
@@ -88,6 +88,28 @@ def reserve_numbers(execution_id: Any, counter: str, count: int) -> int:
 
 _EVENT_FIELDS = ("type", "step_id", "data", "timestamp", "duration_ms")
 _EVENT_CASTS = ("varchar", "varchar", "jsonb", "timestamptz", "double precision")
+_EVENT_SQL: dict[tuple[str, int, bool], str] = {}
+
+
+def _events_sql(count: int, current_step: bool) -> str:
+    key = (connection.vendor, count, current_step)
+    if key not in _EVENT_SQL:
+        meta, table = ExecutionEvent._meta, Execution._meta.db_table
+        fields = [meta.get_field(name) for name in _EVENT_FIELDS]
+        columns = ", ".join(field.column for field in fields)
+        selected = ", ".join(f"v.{field.column}::{cast}"
+                             for field, cast in zip(fields, _EVENT_CASTS, strict=True))
+        row = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
+        also = (", current_step = CASE WHEN status = %s THEN %s ELSE current_step END"
+                if current_step else "")
+        _EVENT_SQL[key] = (
+            f"WITH n AS (UPDATE {table} SET last_event_seq = last_event_seq + %s{also} "  # noqa: S608 - names from the models
+            f"WHERE id = %s RETURNING last_event_seq), "
+            f"v (k, {columns}) AS (VALUES {', '.join([row] * count)}) "
+            f"INSERT INTO {meta.db_table} (execution_id, seq, {columns}) "
+            f"SELECT %s, n.last_event_seq - %s + v.k::integer, {selected} FROM n, v "
+            f"RETURNING seq")
+    return _EVENT_SQL[key]
 
 
 def inserting_numbered_events(execution_id: Any, events: list[ExecutionEvent],
@@ -96,35 +118,21 @@ def inserting_numbered_events(execution_id: Any, events: list[ExecutionEvent],
     UPDATE can set the execution's current step (only while it runs: a step that finished
     the execution in this transaction already cleared it). Running it sets each event's
     `seq`."""
-    meta, table = ExecutionEvent._meta, Execution._meta.db_table
-    fields = [meta.get_field(name) for name in _EVENT_FIELDS]
     key = _key(execution_id)
-    rows, values = [], []
+    prepare, conn = rowsql.preparers(ExecutionEvent, _EVENT_FIELDS), connections[DEFAULT_DB_ALIAS]
+    values: list[Any] = []
     for k, event in enumerate(events, start=1):
-        rows.append("(" + ", ".join(["%s"] * (len(fields) + 1)) + ")")
-        values += [k, *(field.get_db_prep_save(getattr(event, field.attname), connection)
-                        for field in fields)]
-    columns = ", ".join(field.column for field in fields)
-    selected = ", ".join(f"v.{field.column}::{cast}"
-                         for field, cast in zip(fields, _EVENT_CASTS, strict=True))
-    also, extra = ("", [])
-    if current_step is not None:
-        also = ", current_step = CASE WHEN status = %s THEN %s ELSE current_step END"
-        extra = [Execution.Status.RUNNING, current_step]
+        values.append(k)
+        values += [prep(getattr(event, attname), conn) for attname, prep in prepare]
+    extra = [] if current_step is None else [Execution.Status.RUNNING, current_step]
 
     def number(cursor: Any) -> None:
         first = min(seq for (seq,) in cursor.fetchall())
         for k, event in enumerate(events):
             event.seq = first + k
 
-    return rowsql.Statement(
-        f"WITH n AS (UPDATE {table} SET last_event_seq = last_event_seq + %s{also} "  # noqa: S608 - names from the models
-        f"WHERE id = %s RETURNING last_event_seq), "
-        f"v (k, {columns}) AS (VALUES {', '.join(rows)}) "
-        f"INSERT INTO {meta.db_table} (execution_id, seq, {columns}) "
-        f"SELECT %s, n.last_event_seq - %s + v.k::integer, {selected} FROM n, v "
-        f"RETURNING seq",
-        [len(events), *extra, key, *values, key, len(events)], number)
+    return rowsql.Statement(_events_sql(len(events), current_step is not None),
+                            [len(events), *extra, key, *values, key, len(events)], number)
 
 
 # ---- log lines (bench/stream_bench.py "log lines") ------------------------------------------

@@ -108,7 +108,7 @@ def _admit_waiting(owner_id: int, group: tuple[int, str]) -> None:
         if waiting:
             transaction.on_commit(partial(dispatch.enqueue_admit, owner_id, group))
 
-    rowsql.later(rowsql.existing(queue_unblocked_by(owner_id, group), found))
+    rowsql.later(rowsql.existing_of(queue_unblocked_by, owner_id, group, found=found))
 
 
 def _render_output(execution: Execution) -> tuple[Any, dict[str, Any] | None]:

@@ -37,9 +37,11 @@ def event_payload(event: ExecutionEvent) -> dict[str, Any]:
     }
 
 
-def _store(execution_id: Any, events: list[ExecutionEvent], current_step: str | None) -> None:
+def _store(execution_id: Any, events: list[ExecutionEvent], current_step: str | None,
+           commit: bool = False) -> None:
     if connection.vendor == "postgresql":  # one round trip, with the writes waiting for it
-        rowsql.flush(sql.inserting_numbered_events(execution_id, events, current_step))
+        rowsql.flush(sql.inserting_numbered_events(execution_id, events, current_step),
+                     commit=commit)
         return
     first = sql.reserve_numbers(execution_id, "last_event_seq", len(events))
     for k, event in enumerate(events):
@@ -54,14 +56,15 @@ _batch = threading.local()
 
 
 @contextmanager
-def together() -> Iterator[None]:
+def together(*, last: bool = False) -> Iterator[None]:
     """Events recorded inside the block (in this thread, inside a transaction) are stored
     together when it ends: one statement per execution on PostgreSQL, sent with the writes
     the block deferred (rowsql.later: a step's row, its attempt, its successors), and
     published in one round trip after commit. A step's events are most of its writes. Nested
     blocks join the outer one; an error drops the events with the transaction they belong
     to. Also a decorator (`@together()`), as every context manager made by contextmanager
-    is."""
+    is. `last`: the block ends its transaction (its atomic block exits right after), so the
+    COMMIT may travel with the events (rowsql.run)."""
     if getattr(_batch, "pending", None) is not None:
         yield
         return
@@ -71,20 +74,20 @@ def together() -> Iterator[None]:
     try:
         with rowsql.deferring():
             yield
-            _flush(pending)
+            _flush(pending, commit=last)
     finally:
         _batch.pending = None
 
 
-def _flush(pending: list[tuple[ExecutionEvent, str | None]]) -> None:
+def _flush(pending: list[tuple[ExecutionEvent, str | None]], commit: bool = False) -> None:
     groups: dict[Any, list[ExecutionEvent]] = {}  # in order of first record: lock order
     steps: dict[Any, str | None] = {}
     for event, current_step in pending:
         groups.setdefault(event.execution_id, []).append(event)
         if current_step is not None:
             steps[event.execution_id] = current_step
-    for execution_id, group in groups.items():
-        _store(execution_id, group, steps.get(execution_id))
+    for n, (execution_id, group) in enumerate(groups.items(), start=1):
+        _store(execution_id, group, steps.get(execution_id), commit=commit and n == len(groups))
     published = [(group_for_execution(event.execution_id), event_payload(event))
                  for event, _ in pending]
     if published:
