@@ -81,9 +81,21 @@ class ExecutionConsumer(_OwnedGroupConsumer):
     async def realtime_event(self, message: dict[str, Any]) -> None:
         self.last_live = time.monotonic()
         async with self.lock:
-            events = await self.cursor.live(message["payload"])
-            in_order = len(events) == 1 and events[0] is message["payload"]
-            await self._send_all(events, text=message.get("text") if in_order else None)
+            await self._live(message["payload"], message.get("text"))
+
+    async def realtime_events(self, message: dict[str, Any]) -> None:
+        """A batch: the events one commit published for this execution, in order."""
+        self.last_live = time.monotonic()
+        async with self.lock:
+            for payload, text in zip(message["payloads"], message["texts"], strict=True):
+                if self.cursor.finished:  # closed after execution_completed
+                    break
+                await self._live(payload, text)
+
+    async def _live(self, payload: dict[str, Any], text: str | None) -> None:
+        events = await self.cursor.live(payload)
+        in_order = len(events) == 1 and events[0] is payload
+        await self._send_all(events, text=text if in_order else None)
 
     async def _tick(self) -> None:
         """Every few seconds, read what the database has that pub/sub did not bring (Redis
@@ -150,3 +162,7 @@ class WorkflowConsumer(_OwnedGroupConsumer):
             await self.send(text_data=message["text"])
         else:
             await self.send_json(message["payload"])
+
+    async def realtime_events(self, message: dict[str, Any]) -> None:
+        for text in message["texts"]:
+            await self.send(text_data=text)

@@ -94,8 +94,10 @@ async def _stream(cursor: EventCursor) -> AsyncIterator[str]:
                 if not events:
                     yield ": keep-alive\n\n"
                 continue
-            for event in await cursor.live(message.get("payload") or {}):
-                yield _frame(event)
+            payloads = message.get("payloads") or [message.get("payload") or {}]  # a batch
+            for payload in payloads:
+                for event in await cursor.live(payload):
+                    yield _frame(event)
         yield f"event: end\ndata: {json.dumps({'last_event_id': cursor.last})}\n\n"
     finally:
         relay.cancel()

@@ -171,3 +171,36 @@ async def test_sse_refusals(user):
     assert json.loads(anonymous["body"])["error"]["code"] == "not_authenticated"
     own = await sync_to_async(token_header)(user)
     assert (await _sse(path + "?after=-4", own))["status"] == 400
+
+
+@sync_to_async
+def _commit_together(execution_id, *kinds: str) -> None:  # type: ignore[no-untyped-def]
+    """Several events in one transaction, as a step's commit records them: one pub/sub
+    message for the execution (a `realtime.events` batch)."""
+    from django.db import transaction  # noqa: PLC0415
+
+    from apps.executions import events  # noqa: PLC0415
+    from apps.executions.events import store  # noqa: PLC0415
+
+    with transaction.atomic(), events.together():
+        for kind in kinds:
+            store.record(execution_id, kind, data={"status": "succeeded"}
+                         if kind == "execution_completed" else {})
+
+
+async def test_a_commits_batch_reaches_websocket_and_sse_clients_once_in_order(user):
+    execution = await sync_to_async(make_execution)(owner=user)
+    await emit(execution.pk, "execution_started")
+    header = await sync_to_async(token_header)(user)
+    socket = await _ws(f"/ws/executions/{execution.pk}/", header)
+    assert json.loads((await socket.receive_output(10))["text"])["seq"] == 1
+    sse = asyncio.create_task(_sse(f"/api/v1/executions/{execution.pk}/events/", header))
+    await asyncio.sleep(0.5)  # both group subscriptions are live
+    await _commit_together(execution.pk, "step_started", "step_completed", "step_queued")
+    await _commit_together(execution.pk, "step_started", "step_completed",
+                           "execution_completed")
+    events, code = await _receive_all(socket)
+    assert [e["seq"] for e in events] == [2, 3, 4, 5, 6, 7] and code == 4000
+    assert events[-1]["type"] == "execution_completed"
+    frames = _sse_frames((await sse)["body"])
+    assert [f.get("id") for f in frames] == ["1", "2", "3", "4", "5", "6", "7", None]
