@@ -9,7 +9,8 @@ allows it (`inline` or `continues`, worker/steps/base.py): for CONTINUE_FOR_S wh
 waits, then only while no step message waits in the broker (others and priorities get their
 turn), and for a step that holds the worker only while the task's Celery soft limit still
 covers the successor's own (worker/dispatch.py CONTINUATION_HEADROOM_S). Each step still
-claims and commits on its own."""
+claims and records its result on its own; expression-only steps that follow one another in
+one execution share one transaction (`_run_inline`), any other step has its own."""
 
 from __future__ import annotations
 
@@ -38,6 +39,11 @@ _DEFAULT = StepRunner()
 WAKE_AHEAD_MAX_S = 300  # longer waits are woken by the sweeper (no long countdowns: redis.rst)
 CONTINUE_FOR_S = 0.2  # how long a task runs the steps it makes ready, whatever else waits
 DEADLINE_MARGIN_S = 1.0  # Celery's clock for the task's limit started a little before ours
+# Expression-only steps of one execution that run back to back share a transaction for at
+# most this long (their events go live together, and the execution's row stays locked), and
+# at most this many.
+GROUP_FOR_S = 0.05
+GROUP_MAX = 20
 
 
 def worker_name() -> str:
@@ -81,20 +87,39 @@ def _run(execution_id: str, step_id: str, step_type: str | None, artifact: str |
         return deadline is not None and not dispatch.steps_waiting()
 
     while True:
-        with frontier.keeping_one(eligible) as keep:
-            result = _run_one(execution_id, step_id, step_type, artifact)
-        if keep.kept is None:
+        if RUNNERS.get(step_type or "", _DEFAULT).inline:
+            result, kept = _run_inline(execution_id, step_id, artifact, eligible)
+        else:
+            with frontier.keeping_one(eligible) as keep:
+                result = _run_step(execution_id, step_id, inline=False)
+            kept = keep.kept
+        if kept is None:
             return result
-        execution_id, step_id, artifact, step_type = keep.kept
+        execution_id, step_id, artifact, step_type = kept
 
 
-def _run_one(execution_id: str, step_id: str, step_type: str | None,
-             artifact: str | None) -> str:
-    if not RUNNERS.get(step_type or "", _DEFAULT).inline:
-        return _run_step(execution_id, step_id, inline=False)
-    # An expression-only step: claimed, run and committed in one transaction.
-    with transaction.atomic(), events.together():
-        return _run_step(execution_id, step_id, inline=True, artifact=artifact)
+def _run_inline(execution_id: str, step_id: str, artifact: str | None,
+                eligible: Any) -> tuple[str, tuple[Any, str, str, str] | None]:
+    """Expression-only steps, each claimed, run and recorded in turn, in one transaction:
+    the one given, then the expression-only successors of the same execution it keeps, for
+    up to GROUP_FOR_S or GROUP_MAX steps. Each step's writes travel with the next one's claim
+    and the events with the COMMIT, so a chain of them costs one round trip a step, and its
+    events go live together when the group commits. Nothing outside the database happens in
+    such a step: if the transaction fails, the group is undone and runs again (the first
+    step's message, or the sweeper). Returns the last result and the step kept to run next
+    outside the group, if any."""
+    ends, count = time.monotonic() + GROUP_FOR_S, 0
+    with transaction.atomic(), events.together(last=True):
+        while True:
+            with frontier.keeping_one(eligible) as keep:
+                result = _run_step(execution_id, step_id, inline=True, artifact=artifact)
+            count += 1
+            kept = keep.kept
+            if (kept is None or str(kept[0]) != str(execution_id)
+                    or not RUNNERS.get(kept[3], _DEFAULT).inline
+                    or count >= GROUP_MAX or time.monotonic() >= ends):
+                return result, kept
+            _, step_id, artifact, _ = kept
 
 
 def _claim(execution_id: str, step_id: str, inline: bool,
@@ -143,7 +168,7 @@ def _run_step(execution_id: str, step_id: str, *, inline: bool,
     heart.stop()
     if heart.control["state"] == "lost":
         return "lease lost"
-    with transaction.atomic(savepoint=False), events.together():  # one write for the events
+    with transaction.atomic(savepoint=False), events.together(last=True):  # one round trip
         if ctx.unsent_samples:
             events.metrics(execution.pk, step_id, samples=ctx.unsent_samples)
         return _commit(claim, ctx, outcome, output, error)

@@ -1,7 +1,8 @@
 """A worker that runs a step runs the successor it makes ready next itself, without a broker
 round trip (worker/runner.py, frontier.Keep): for CONTINUE_FOR_S, then while no other step
 waits in the broker, and a python step only while the task's Celery limit covers its own;
-each step still claims and commits on its own, events included; a kept step whose worker
+each step still claims and records on its own, events included (expression-only steps of one
+execution in one transaction per group, undone whole if it fails); a kept step whose worker
 died is sent by the sweeper."""
 
 from __future__ import annotations
@@ -160,3 +161,56 @@ def test_a_running_step_shows_its_inputs_before_it_ends(user, worker):
 
     wait_until(inputs_while_running, timeout=10)
     assert finished(execution).status == "succeeded"
+
+
+def _run_s0_here(user, steps: int):  # type: ignore[no-untyped-def]
+    """A started chain whose first message is not sent: this process runs it, committing."""
+    with transaction.atomic():
+        execution = start(user, _chain(steps))
+        connection.run_on_commit[:] = [entry for entry in connection.run_on_commit
+                                       if not (isinstance(entry[1], functools.partial)
+                                               and entry[1].func is dispatch.enqueue_step)]
+    return execution
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="reads PostgreSQL's transaction ids (xmin); CI runs it")
+def test_inline_steps_of_one_execution_share_a_transaction_up_to_the_group_limit(
+        user, monkeypatch):
+    monkeypatch.setattr(runner, "GROUP_MAX", 3)
+    execution = _run_s0_here(user, 6)
+    runner.run_step(str(execution.pk), "s0", "transform", execution.code_sha256)
+    execution.refresh_from_db()
+    assert execution.status == "succeeded" and execution.output == 5
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT step_id, xmin::text FROM executions_steprun "
+                       "WHERE execution_id = %s", [execution.pk])
+        written_by = dict(cursor.fetchall())
+    assert written_by["s0"] == written_by["s1"] == written_by["s2"]
+    assert written_by["s3"] == written_by["s4"] == written_by["s5"] != written_by["s0"]
+    seqs = list(execution.events.order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, len(seqs) + 1))  # every event numbered, none missing
+    assert {s.attempts for s in steps_by_id(execution).values()} == {1}
+
+
+def test_a_group_that_fails_is_undone_whole(user, monkeypatch):
+    execution = _run_s0_here(user, 4)
+    events_before = execution.events.count()
+    real = runner._commit  # noqa: SLF001
+
+    def fail_at_s2(claim, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if claim.step.step_id == "s2":
+            raise RuntimeError("the database went away")
+        return real(claim, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "_commit", fail_at_s2)
+    with pytest.raises(RuntimeError):
+        runner.run_step(str(execution.pk), "s0", "transform", execution.code_sha256)
+    steps = steps_by_id(execution)
+    assert [steps[f"s{i}"].status for i in range(4)] == ["queued", "pending", "pending",
+                                                         "pending"]
+    assert execution.events.count() == events_before  # s0's and s1's results went too
+    monkeypatch.setattr(runner, "_commit", real)
+    runner.run_step(str(execution.pk), "s0", "transform", execution.code_sha256)  # again
+    execution.refresh_from_db()
+    assert execution.status == "succeeded" and execution.output == 3
