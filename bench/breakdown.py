@@ -64,6 +64,14 @@ class Breakdown:
         """Read the counters while the worker is still up (its CPU is gone once it exits)."""
         self.after = self._read(self.pid)
 
+    @classmethod
+    def total(cls, drains: list[Breakdown]) -> Breakdown:
+        """One breakdown over several drains (their counters summed)."""
+        whole = cls()
+        whole.before = dict.fromkeys(drains[0].after, 0.0)
+        whole.after = {k: sum(d.after[k] - d.before[k] for d in drains) for k in whole.before}
+        return whole
+
     def rows(self, steps: int, count_dir: Path, label: str) -> list[tuple[str, str, str]]:
         d = {k: self.after[k] - self.before[k] for k in self.after}
         counts = [json.loads(f.read_text()) for f in count_dir.glob("*.json")]
