@@ -17,17 +17,17 @@ with the next step's claim), in order.
 
 from __future__ import annotations
 
-import datetime
 import threading
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models
-from django.db.models import Field, Model, QuerySet
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import Model, QuerySet
+
+from apps.common.rowvalues import preparers
 
 _READERS: dict[tuple[str, type[Model]], tuple[str, list[tuple[int, Any, list[Any]]],
                                               list[str]]] = {}
@@ -202,82 +202,6 @@ def selecting(model: type[Model], where: str, params: Sequence[Any], *,
         return found
 
     return Statement(sql, list(params), read)
-
-
-# ---- preparing values to write ---------------------------------------------------------------
-# A step writes a few dozen values; Field.get_db_prep_save costs more than the write's share of
-# the round trip. For a value of a plain type that the field's own preparation hands back
-# unchanged (a str for a CharField, an int for an IntegerField, an aware datetime for a
-# DateTimeField on PostgreSQL, None for all of these), the preparation is skipped; everything
-# else (JSON above all) goes through the field. tests/common/test_rowsql_values.py checks both
-# ways agree for every field of the engine's models.
-
-_PLAIN: dict[type[Field], tuple[type, ...]] = {
-    **dict.fromkeys([models.CharField, models.TextField], (str,)),
-    **dict.fromkeys(_INTEGERS := (models.IntegerField, models.SmallIntegerField,
-                                  models.BigIntegerField, models.PositiveIntegerField,
-                                  models.PositiveSmallIntegerField, models.PositiveBigIntegerField),
-                    (int,)),
-    **dict.fromkeys(_AUTOS := (models.AutoField, models.BigAutoField, models.SmallAutoField),
-                    (int,)),
-    models.FloatField: (float,),
-    models.BooleanField: (bool,),
-}
-_PREPARERS: dict[tuple[str, type[Model], tuple[str, ...]], list[tuple[str, Any]]] = {}
-
-
-def _plain_types(field: Field, conn: Any) -> tuple[type, ...] | None:
-    """The value types `field` writes unchanged on this connection (None among them), or
-    None when every value must go through the field."""
-    target = _target(field)
-    kind = type(target)
-    if kind in _PLAIN:
-        return (*_PLAIN[kind], type(None))
-    if kind is models.UUIDField and conn.features.has_native_uuid_field:
-        return (uuid.UUID, type(None))
-    if kind is models.DateTimeField and conn.vendor == "postgresql" and settings.USE_TZ:
-        return (datetime.datetime, type(None))  # aware only: checked where it is used
-    return None
-
-
-def _target(field: Field) -> Field:
-    return field.target_field if isinstance(field, models.ForeignKey) else field
-
-
-def _prepare(field: Field, plain: tuple[type, ...] | None) -> Callable[[Any, Any], Any]:
-    slow = field.get_db_prep_save
-    if plain is None:
-        return slow
-    aware = datetime.datetime in plain
-    # The backend's last word on an integer (psycopg's sized integer types on PostgreSQL),
-    # and on an automatic primary key.
-    integer = type(_target(field)) in _INTEGERS and _target(field).get_internal_type()
-    auto = type(_target(field)) in _AUTOS
-
-    def prepare(value: Any, conn: Any) -> Any:
-        if type(value) not in plain or (aware and value is not None and value.tzinfo is None):
-            return slow(value, conn)
-        if integer and value is not None:
-            return conn.ops.adapt_integerfield_value(value, integer)
-        if auto and value is not None:
-            return conn.ops.validate_autopk_value(value)
-        return value
-    return prepare
-
-
-def preparers(model: type[Model], names: Sequence[str]) -> list[tuple[str, Any]]:
-    """(attribute name, prepare(value, connection)) for each named field: the value as the
-    field's get_db_prep_save would write it."""
-    key = (connection.vendor, model, tuple(names))
-    found = _PREPARERS.get(key)
-    if found is None:
-        conn = connections[DEFAULT_DB_ALIAS]
-        found = []
-        for name in names:
-            field = model._meta.get_field(name)
-            found.append((field.attname, _prepare(field, _plain_types(field, conn))))
-        _PREPARERS[key] = found
-    return found
 
 
 def _prep(model: type[Model], instance: Model, names: Sequence[str]) -> list[Any]:

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from apps.common import rowsql
+from apps.common.rowvalues import preparers
 from apps.executions.models import Execution, ExecutionEvent, LogLine, StepRun
 
 
@@ -119,7 +120,7 @@ def inserting_numbered_events(execution_id: Any, events: list[ExecutionEvent],
     the execution in this transaction already cleared it). Running it sets each event's
     `seq`."""
     key = _key(execution_id)
-    prepare, conn = rowsql.preparers(ExecutionEvent, _EVENT_FIELDS), connections[DEFAULT_DB_ALIAS]
+    prepare, conn = preparers(ExecutionEvent, _EVENT_FIELDS), connections[DEFAULT_DB_ALIAS]
     values: list[Any] = []
     for k, event in enumerate(events, start=1):
         values.append(k)

@@ -1,8 +1,8 @@
 """rowsql's shortcuts must write and commit exactly what the ORM would: values of plain types
-skip Field.get_db_prep_save only where the field would hand them back unchanged; a queryset
-compiled once per shape (`existing_of`) answers as the queryset itself; and a COMMIT sent with
-a block's last statements happens only in the outermost transaction, with its on_commit hooks
-still run after it."""
+skip Field.get_db_prep_save only where the field would hand them back unchanged (rowvalues);
+a queryset compiled once per shape (`existing_of`) answers as the queryset itself; and a COMMIT
+sent with a block's last statements happens only in the outermost transaction, with its
+on_commit hooks still run after it."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 from django.db import connection, models, transaction
 
-from apps.common import rowsql
+from apps.common import rowsql, rowvalues
 from apps.executions.models import Execution, ExecutionEvent, StepAttempt, StepRun
 from apps.executions.selectors import queue_unblocked_by
 from tests.factories import make_execution
@@ -26,7 +26,7 @@ SAMPLES = ["text", "", 0, 7, -3, 2.5, True, False, None, uuid.uuid4(),
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # naive datetimes: the ORM warns too
 def test_prepared_values_are_what_the_field_would_write(model):
     for field in model._meta.concrete_fields:
-        ((_, prepare),) = rowsql.preparers(model, [field.name])
+        ((_, prepare),) = rowvalues.preparers(model, [field.name])
         for value in SAMPLES:
             try:
                 expected = field.get_db_prep_save(value, connection)
@@ -43,7 +43,7 @@ def test_prepared_values_are_what_the_field_would_write(model):
 def test_json_fields_always_go_through_the_field():
     field = StepRun._meta.get_field("output")
     assert isinstance(field, models.JSONField)
-    assert rowsql._plain_types(field, connection) is None  # noqa: SLF001
+    assert rowvalues._plain_types(field, connection) is None  # noqa: SLF001
 
 
 @pytest.mark.django_db
