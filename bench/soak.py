@@ -140,6 +140,13 @@ DEFINITIONS = [
                _transform("join", "{{ steps.x.output + steps.y.output + steps.z.output }}")],
      "edges": _edges([("start", "x"), ("start", "y"), ("start", "z"), ("x", "join"),
                       ("y", "join"), ("z", "join")])},
+    # Expression-only steps back to back share a transaction (worker/runner.py): a fault in
+    # the middle of such a group must undo it whole and run it again.
+    {"name": "soak-expressions", "output": "{{ steps.t7.output }}",
+     "nodes": [_py("p", 0.2, 2),
+               *(_transform(f"t{i}", "{{ steps.%s.output + 1 }}" % (f"t{i - 1}" if i else "p"))
+                 for i in range(8))],
+     "edges": _edges([("p", "t0"), *((f"t{i}", f"t{i + 1}") for i in range(7))])},
 ]
 
 
