@@ -17,6 +17,7 @@ with the next step's claim), in order.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -52,13 +53,17 @@ def run(*statements: Statement, commit: bool = False) -> list[Any]:
     holds, sent first). Inside a transaction, a failing statement fails them all. `commit`:
     these are the last statements of the outermost transaction, and its COMMIT goes in the
     same round trip (see `_committing`)."""
-    if not statements:
-        return []
-    pending = getattr(_later, "pending", None)
+    return _send(list(statements), commit) if statements else []
+
+
+def _send(statements: list[Statement], commit: bool) -> list[Any]:
+    """The writes `deferring` holds, then `statements`, in one round trip; the results of
+    `statements`."""
+    pending = getattr(_later, "pending", None) or []
     if pending:
         _later.pending = []  # taken first: the query below passes deferring's wrapper
-        return _run([*pending, *statements], commit)[len(pending):]
-    return _run(list(statements), commit)
+    batch = [*pending, *statements]
+    return _run(batch, commit)[len(pending):] if batch else []
 
 
 def _run(statements: list[Statement], commit: bool) -> list[Any]:
@@ -152,11 +157,7 @@ def later(*statements: Statement) -> None:
 def flush(*also: Statement, commit: bool = False) -> list[Any]:
     """Send the waiting writes, then `also`, in one round trip; returns `also`'s results.
     `commit`: nothing else is written in this transaction (`run`)."""
-    pending = getattr(_later, "pending", None) or []
-    if pending:
-        _later.pending = []  # emptied first: the query below passes the wrapper again
-    statements = [*pending, *also]
-    return _run(statements, commit)[len(pending):] if statements else []
+    return _send(list(also), commit)
 
 
 def _reader(model: type[Model]) -> tuple[str, list[tuple[int, Any, list[Any]]], list[str]]:
@@ -286,7 +287,11 @@ def existing(queryset: QuerySet[Any], found: Callable[[bool], None]) -> Statemen
     """Whether the queryset matches any row, as a statement that can wait with others
     (`later`): the answer goes to `found`. The query is the ORM's own."""
     sql, params = _exists_sql(queryset)
-    return Statement(sql, params, lambda cursor: found(bool(cursor.fetchone()[0])))
+    return Statement(sql, params, _answer(found))
+
+
+def _answer(found: Callable[[bool], None]) -> Callable[[Any], None]:
+    return lambda cursor: found(bool(cursor.fetchone()[0]))
 
 
 def _exists_sql(queryset: QuerySet[Any]) -> tuple[str, list[Any]]:
@@ -306,7 +311,7 @@ def existing_of(build: Callable[..., QuerySet[Any]], *args: Any,
     stand-ins do not each come through as one parameter, unchanged, is compiled every time."""
     shape = (connection.vendor, build, _shape(args))
     if shape not in _SHAPES:
-        stand_ins = _stand_ins(args, iter(range(1, 1 << 20)))
+        stand_ins = _stand_ins(args, itertools.count(1))
         sql, params = _exists_sql(build(*stand_ins))
         flat = list(_flatten(stand_ins))
         places = [(flat.index(p) if type(p) in (int, str) and p in flat else None, p)
@@ -319,7 +324,7 @@ def existing_of(build: Callable[..., QuerySet[Any]], *args: Any,
     sql, places = compiled
     values = list(_flatten(args))
     return Statement(sql, [values[i] if i is not None else fixed for i, fixed in places],
-                     lambda cursor: found(bool(cursor.fetchone()[0])))
+                     _answer(found))
 
 
 def _shape(value: Any) -> Any:
