@@ -34,10 +34,9 @@ _PLAIN: dict[type[Field], tuple[type, ...]] = {
 _PREPARERS: dict[tuple[str, type[Model], tuple[str, ...]], list[tuple[str, Any]]] = {}
 
 
-def _plain_types(field: Field, conn: Any) -> tuple[type, ...] | None:
-    """The value types `field` writes unchanged on this connection (None among them), or
-    None when every value must go through the field."""
-    target = _target(field)
+def _plain_types(target: Field, conn: Any) -> tuple[type, ...] | None:
+    """The value types the field `target` writes unchanged on this connection (None among
+    them), or None when every value must go through the field."""
     kind = type(target)
     if kind in _PLAIN:
         return (*_PLAIN[kind], type(None))
@@ -48,19 +47,18 @@ def _plain_types(field: Field, conn: Any) -> tuple[type, ...] | None:
     return None
 
 
-def _target(field: Field) -> Field:
-    return field.target_field if isinstance(field, models.ForeignKey) else field
-
-
-def _prepare(field: Field, plain: tuple[type, ...] | None) -> Callable[[Any, Any], Any]:
+def _prepare(field: Field, conn: Any) -> Callable[[Any, Any], Any]:
     slow = field.get_db_prep_save
+    # A foreign key writes its value as the field it points at does.
+    target = field.target_field if isinstance(field, models.ForeignKey) else field
+    plain = _plain_types(target, conn)
     if plain is None:
         return slow
     aware = datetime.datetime in plain
     # The backend's last word on an integer (psycopg's sized integer types on PostgreSQL),
     # and on an automatic primary key.
-    integer = type(_target(field)) in _INTEGERS and _target(field).get_internal_type()
-    auto = type(_target(field)) in _AUTOS
+    integer = type(target) in _INTEGERS and target.get_internal_type()
+    auto = type(target) in _AUTOS
 
     def prepare(value: Any, conn: Any) -> Any:
         if type(value) not in plain or (aware and value is not None and value.tzinfo is None):
@@ -83,6 +81,6 @@ def preparers(model: type[Model], names: Sequence[str]) -> list[tuple[str, Any]]
         found = []
         for name in names:
             field = model._meta.get_field(name)
-            found.append((field.attname, _prepare(field, _plain_types(field, conn))))
+            found.append((field.attname, _prepare(field, conn)))
         _PREPARERS[key] = found
     return found
