@@ -87,7 +87,7 @@ def _run(execution_id: str, step_id: str, step_type: str | None, artifact: str |
         return deadline is not None and not dispatch.steps_waiting()
 
     while True:
-        if RUNNERS.get(step_type or "", _DEFAULT).inline:
+        if _inline(step_type):
             result, kept = _run_inline(execution_id, step_id, artifact, eligible)
         else:
             with frontier.keeping_one(eligible) as keep:
@@ -116,10 +116,15 @@ def _run_inline(execution_id: str, step_id: str, artifact: str | None,
             count += 1
             kept = keep.kept
             if (kept is None or str(kept[0]) != str(execution_id)
-                    or not RUNNERS.get(kept[3], _DEFAULT).inline
+                    or not _inline(kept[3])
                     or count >= GROUP_MAX or time.monotonic() >= ends):
                 return result, kept
             _, step_id, artifact, _ = kept
+
+
+def _inline(step_type: str | None) -> bool:
+    """Whether the step type runs in-process, as an expression (worker/steps/base.py)."""
+    return RUNNERS.get(step_type or "", _DEFAULT).inline
 
 
 def _claim(execution_id: str, step_id: str, inline: bool,
