@@ -15,6 +15,7 @@ import base64
 import secrets
 import time
 import urllib.parse
+from types import SimpleNamespace
 
 import common  # sets Django up: before any app import
 
@@ -44,7 +45,7 @@ class _OldMasker:
 def lines_per_second(mask: object, lines: list[str]) -> float:
     scope = RunScope(inputs={}, env={}, steps={}, masker=Masker())
     scope.mask = mask  # type: ignore[method-assign]
-    buffer = LogBuffer("bench", "step", 1, scope, "debug")
+    buffer = LogBuffer(SimpleNamespace(scope=scope), "debug")  # type: ignore[arg-type]
     buffer.flush = lambda: buffer.lines.clear()  # type: ignore[method-assign]
     started = time.perf_counter()
     for line in lines:

@@ -27,6 +27,7 @@ from django.conf import settings  # noqa: E402
 from knox.models import AuthToken  # noqa: E402
 
 from apps.executions import events  # noqa: E402
+from apps.executions.engine.unit import Unit  # noqa: E402
 from apps.executions.models import Execution, StepRun  # noqa: E402
 from apps.executions.services import execution_start  # noqa: E402
 from apps.workflows import services as workflow_services  # noqa: E402
@@ -62,7 +63,8 @@ def emitter(execution_ids: list, per_execution: int, rate_hz: float) -> None:
     for _ in range(per_execution):
         began = time.monotonic()
         for execution_id in execution_ids:
-            events.metrics(execution_id, "bench", samples=[{"sent_at": time.time()}])
+            with Unit() as unit:  # one commit each, as a running step's live metrics are
+                events.metrics(unit, execution_id, "bench", samples=[{"sent_at": time.time()}])
         time.sleep(max(0.0, 1 / rate_hz - (time.monotonic() - began)))
 
 

@@ -6,26 +6,25 @@ not imported)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from apps.executions.engine import lease
-from apps.executions.engine.frontier import step_timeout_s
-from apps.executions.engine.scope import RunScope
 from compiler import expressions
 from worker.logbuffer import LogBuffer
 from worker.steps.base import StepError, StepRunner
+
+if TYPE_CHECKING:
+    from apps.executions.engine.lease import Claim
 
 
 class StepContext:
     """One attempt's view of its step: claim, scope, owner settings, limits, logs."""
 
-    def __init__(self, claim: lease.Claim, scope: RunScope, config: dict[str, Any],
-                 logs: LogBuffer, control: dict[str, str],
+    def __init__(self, claim: Claim, logs: LogBuffer, control: dict[str, str],
                  runners: Mapping[str, StepRunner]) -> None:
         self.claim = claim
         self.runners = runners  # worker/steps/: the registry, handed in by the runner
-        self.scope = scope
-        self.config = config
+        self.scope = claim.scope
+        self.config = claim.config
         self.logs = logs
         self.control = control  # the heartbeat's verdict: "run", "cancel" or "lost"
         self.step = claim.step
@@ -34,10 +33,8 @@ class StepContext:
         self.metrics: dict[str, Any] = {}
         self.unsent_samples: list[dict[str, float]] = []  # sent with the step's commit
         self.debug: dict[str, Any] = {}
-        self.timeout_s = step_timeout_s(claim.execution, claim.step, claim.spec, config)
-        self.memory_mb = int(claim.step.overrides.get("memory_limit_mb")
-                             or claim.spec.get("memory_limit_mb")
-                             or config["default_memory_limit_mb"])
+        self.timeout_s = claim.timeout_s
+        self.memory_mb = claim.memory_mb
 
     def render(self, value: Any) -> Any:
         try:

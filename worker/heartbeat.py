@@ -15,7 +15,8 @@ import time
 
 from django.db import connection
 
-from apps.executions.engine import lease
+from apps.executions.engine.lease import Claim
+from apps.executions.services.attempts import attempt_heartbeat
 from worker.logbuffer import LOG_FLUSH_S, LogBuffer
 
 logger = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ HEARTBEAT_S = 0.5
 class Heartbeat:
     """`control["state"]` becomes "cancel" or "lost" when the runner must stop the step."""
 
-    def __init__(self, claim: lease.Claim, logs: LogBuffer) -> None:
+    def __init__(self, claim: Claim, logs: LogBuffer) -> None:
         self.claim, self.logs = claim, logs
         self.control = {"state": "run"}
         self.stopping = threading.Event()
@@ -52,14 +53,7 @@ class Heartbeat:
             self.logs.flush()
         if time.monotonic() - last_beat < HEARTBEAT_S:
             return last_beat
-        inputs = self.claim.take_inputs()
-        try:
-            state = lease.step_heartbeat(step_pk=self.claim.step.pk, token=self.claim.token,
-                                         inputs=inputs)
-        except Exception:
-            if inputs:  # the next round writes them
-                self.claim.hold_inputs(inputs["inputs"])
-            raise
+        state = attempt_heartbeat(self.claim)
         if state != "run":
             self.control["state"] = state
         return time.monotonic()

@@ -7,13 +7,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from apps.executions.engine import admission
+from apps.executions.services import execution_admit
 from worker import dispatch, log_forward, names, runner
 
 _HANDLERS: dict[str, Any] = {
     names.RUN_STEP: runner.run_step,
     names.WAKE_STEP: runner.wake_step,
-    names.ADMIT: lambda owner_id, workflow_id=None, key="": admission.admit(
+    names.ADMIT: lambda owner_id, workflow_id=None, key="": execution_admit(
         owner_id=owner_id, group=None if workflow_id is None else (workflow_id, key)),
     names.FORWARD_LOGS: log_forward.forward,
 }

@@ -6,14 +6,12 @@ from __future__ import annotations
 import threading
 import time
 from datetime import UTC, datetime
-from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING
 
-from django.db import transaction
+from apps.executions.services.attempts import attempt_logs
 
-from apps.executions import events
-from apps.executions.engine.scope import RunScope
-from worker import dispatch
+if TYPE_CHECKING:
+    from apps.executions.engine.lease import Claim
 
 LOG_FLUSH_S = 0.2
 LOG_FLUSH_LINES = 2000  # a full batch is written at once; otherwise every LOG_FLUSH_S
@@ -32,11 +30,10 @@ class LogBuffer:
     database cannot keep up with is written by the reader itself, which slows the printing
     step down instead of growing memory."""
 
-    def __init__(self, execution_id: Any, step_id: str, attempt: int, scope: RunScope,
-                 min_level: str, forward: bool = False) -> None:
-        self.execution_id, self.step_id, self.attempt = execution_id, step_id, attempt
+    def __init__(self, claim: Claim, min_level: str, forward: bool = False) -> None:
+        self.claim = claim
         self.forward = forward  # the owner's log_forward_url is set
-        self.scope = scope
+        self.scope = claim.scope
         self.min_rank = LEVEL_RANK.get(min_level, 20)
         self.lines: list[Line] = []
         self.lock = threading.Lock()  # guards self.lines
@@ -72,15 +69,12 @@ class LogBuffer:
             batches = _batches(lines)
             for index, batch in enumerate(batches):
                 try:
-                    first = events.logs(self.execution_id, self.step_id, self.attempt, batch)
+                    # Forwarded by another task: a slow endpoint never slows the step.
+                    attempt_logs(self.claim, batch, forward=self.forward)
                 except Exception:  # the database briefly away: keep the lines for next time
                     with self.lock:
                         self.lines[:0] = [line for rest in batches[index:] for line in rest]
                     raise
-                if self.forward:  # sent by another task: a slow endpoint never slows the step
-                    transaction.on_commit(partial(dispatch.enqueue_log_forward,
-                                                  self.execution_id, first,
-                                                  first + len(batch) - 1))
 
 
 def _batches(lines: list[Line]) -> list[list[Line]]:

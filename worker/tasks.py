@@ -18,8 +18,7 @@ from django.db import close_old_connections, connections
 from apps.alerts import services as alerts
 from apps.audit.services import audit_purge
 from apps.executions import partitions, tracing
-from apps.executions.engine import admission
-from apps.executions.services import retention
+from apps.executions.services import execution_admit, retention
 from apps.executions.services.sweeper import sweep as run_sweep
 from apps.triggers.services import schedules
 from worker import log_forward, names, runner, sandbox
@@ -95,7 +94,7 @@ def admit_executions(owner_id: int, workflow_id: int | None = None,
     """Admit the owner's queued executions into the slots that finished ones freed (a run of
     workflow_id with that concurrency key, when given)."""
     group = (workflow_id, key or "") if workflow_id is not None else None
-    return admission.admit(owner_id=owner_id, group=group)
+    return execution_admit(owner_id=owner_id, group=group)
 
 
 @shared_task(name=names.FIRE_SCHEDULES, ignore_result=True)

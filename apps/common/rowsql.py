@@ -8,19 +8,16 @@ the ORM, on PostgreSQL and SQLite alike. Signals and `auto_now` are not applied:
 only for models that have neither on the written fields.
 
 Each helper builds a `Statement`; `run` executes several in one round trip (on PostgreSQL
-pipelined prepared statements, run in order) and returns each one's result. Inside `deferring()`,
-writes whose results nobody reads wait (`later`) and travel in one round trip with the
-block's last statement (`flush`) or the next `run`, or just before any other query of the
-connection: a step's row, its attempt and its successors' queueing go with its events (or
-with the next step's claim), in order.
+pipelined prepared statements, run in order) and returns each one's result, with the
+transaction's COMMIT in the same round trip when asked. Which statements travel together, and
+when, is the engine's unit of work's to decide (apps/executions/engine/unit.py): this module
+only builds and sends them.
 """
 
 from __future__ import annotations
 
 import itertools
-import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,29 +46,18 @@ def _pipelined() -> bool:
 
 def run(*statements: Statement, commit: bool = False) -> list[Any]:
     """Execute the statements in order and return each one's result; on PostgreSQL in one
-    round trip (with the transaction's BEGIN when it starts here, and the writes `deferring`
-    holds, sent first). Inside a transaction, a failing statement fails them all. `commit`:
-    these are the last statements of the outermost transaction, and its COMMIT goes in the
-    same round trip (see `_committing`)."""
-    return _send(list(statements), commit) if statements else []
-
-
-def _send(statements: list[Statement], commit: bool) -> list[Any]:
-    """The writes `deferring` holds, then `statements`, in one round trip; the results of
-    `statements`."""
-    pending = getattr(_later, "pending", None) or []
-    if pending:
-        _later.pending = []  # taken first: the query below passes deferring's wrapper
-    batch = [*pending, *statements]
-    return _run(batch, commit)[len(pending):] if batch else []
-
-
-def _run(statements: list[Statement], commit: bool) -> list[Any]:
+    round trip (with the transaction's BEGIN when it starts here). Inside a transaction, a
+    failing statement fails them all. `commit`: the caller's transaction ends with these
+    statements (its outermost atomic block, nothing else pending), so on PostgreSQL its
+    COMMIT is queued in the same round trip; Django's own commit when the block exits then
+    finds the connection idle and costs nothing (psycopg skips COMMIT on an idle connection),
+    and the block's on_commit hooks run then, as always."""
+    if not statements:
+        return []
     with connection.cursor() as cursor:
         if _pipelined():
-            commit = commit and _committing()
-            # Through the connection's execute wrappers (deferring's flush, the benchmarks'
-            # counters) once, as one call.
+            # Through the connection's execute wrappers (the benchmarks' counters) once, as
+            # one call.
             return cursor._execute_with_wrappers(  # noqa: SLF001 - Django's hook for wrappers
                 "; ".join(statement.sql for statement in statements),
                 [param for statement in statements for param in statement.params],
@@ -81,17 +67,6 @@ def _run(statements: list[Statement], commit: bool) -> list[Any]:
             cursor.execute(statement.sql, statement.params)
             results.append(statement.read(cursor))
         return results
-
-
-def _committing() -> bool:
-    """Whether a COMMIT may go with this round trip: the connection is in its outermost
-    atomic block (no savepoint, nothing marked for rollback), so the transaction holds
-    nothing but what this block wrote. psycopg then knows the transaction is over, and
-    Django's own commit when the block exits costs no round trip (psycopg skips COMMIT on an
-    idle connection); the block's on_commit hooks still run then, as always. A step's
-    commit is a round trip of its own otherwise."""
-    return (connection.in_atomic_block and len(connection.atomic_blocks) == 1
-            and not connection.savepoint_ids and not connection.needs_rollback)
 
 
 def _run_prepared(raw: Any, statements: Sequence[Statement], commit: bool) -> list[Any]:
@@ -114,50 +89,13 @@ def _run_prepared(raw: Any, statements: Sequence[Statement], commit: bool) -> li
                 cursor.execute(statement.sql, statement.params, prepare=True)
                 cursors.append(cursor)
             if commit:
-                raw.commit()  # queued in the pipeline, after the statements
+                # A plain COMMIT after the statements, answered with them when the pipeline
+                # ends (psycopg's own commit() would wait for its answer, then the pipeline's
+                # end once more: a round trip more). The server's transaction is then over,
+                # which psycopg sees; Django's commit finds nothing left to do.
+                psycopg.Cursor(raw).execute("COMMIT")
         return [statement.read(cursor)
                 for statement, cursor in zip(statements, cursors, strict=True)]
-
-
-_later = threading.local()
-
-
-@contextmanager
-def deferring() -> Iterator[None]:
-    """Writes given to `later` inside the block wait for `flush`, for the next query of this
-    connection (sent just before it, so nothing reads around them or runs ahead of them), or
-    for the block's end. An error inside the block drops them, with the transaction they
-    belong to (a savepoint rolled back sends its own first: its rollback undoes them)."""
-    if getattr(_later, "pending", None) is not None:
-        yield
-        return
-    _later.pending = []
-
-    def flush_first(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-        flush()
-        return execute(sql, params, many, context)
-
-    try:
-        with connection.execute_wrapper(flush_first):
-            yield
-            flush()
-    finally:
-        _later.pending = None
-
-
-def later(*statements: Statement) -> None:
-    """Run the statements now, or inside `deferring()` with the block's next round trip."""
-    pending = getattr(_later, "pending", None)
-    if pending is None:
-        run(*statements)
-    else:
-        pending.extend(statements)
-
-
-def flush(*also: Statement, commit: bool = False) -> list[Any]:
-    """Send the waiting writes, then `also`, in one round trip; returns `also`'s results.
-    `commit`: nothing else is written in this transaction (`run`)."""
-    return _send(list(also), commit)
 
 
 def _reader(model: type[Model]) -> tuple[str, list[tuple[int, Any, list[Any]]], list[str]]:
@@ -256,11 +194,6 @@ def updating_many(model: type[Model], pks: Sequence[Any], **values: Any) -> Stat
                       *(pk.get_db_prep_value(key, conn) for key in pks)], _rowcount)
 
 
-def update_many(model: type[Model], pks: Sequence[Any], **values: Any) -> int:
-    """UPDATE the rows with these primary keys now; the rows changed."""
-    return run(updating_many(model, pks, **values))[0] if pks else 0
-
-
 def inserting(instance: Model) -> Statement:
     """INSERT the instance (every concrete field but an unset primary key); sets its pk."""
     model = type(instance)
@@ -284,8 +217,8 @@ def inserting(instance: Model) -> Statement:
 
 
 def existing(queryset: QuerySet[Any], found: Callable[[bool], None]) -> Statement:
-    """Whether the queryset matches any row, as a statement that can wait with others
-    (`later`): the answer goes to `found`. The query is the ORM's own."""
+    """Whether the queryset matches any row, as a statement that can travel with others: the
+    answer goes to `found` once it is sent. The query is the ORM's own."""
     sql, params = _exists_sql(queryset)
     return Statement(sql, params, _answer(found))
 

@@ -23,26 +23,25 @@ def _key(execution_id: Any) -> Any:
 
 # ---- the step hot path (bench/engine_bench.py: "step hop", "worker throughput") -----------
 # A step's claim and commit each lock the execution's row and read a few step rows. Through
-# the ORM's query compiler these cost more than the round trip itself; here they are one
-# round trip, the lock first (the one lock order: execution, then step).
+# the ORM's query compiler these cost more than the round trip itself; here they are
+# statements the unit of work sends together (engine/unit.py), the lock first (the one lock
+# order: execution, then step).
 
-def lock_execution_with_steps(execution_id: Any, step_ids: list[str], *,
-                              unfinished: bool = False) -> tuple[Execution | None,
-                                                                 list[StepRun],
-                                                                 dict[str, str] | None]:
-    """The execution's row, locked, and these step rows (which its lock guards); with
-    `unfinished`, also the status of every step that has not succeeded or been skipped
-    (what decides whether a last step ends the execution), in the same round trip."""
-    key = _key(execution_id)
-    statements = [
-        rowsql.selecting(Execution, "id = %s", [key], lock=True),
-        rowsql.selecting(StepRun, f"execution_id = %s AND step_id IN "
-                                  f"({', '.join(['%s'] * len(step_ids))})",
-                         [key, *step_ids])]
-    if unfinished:
-        statements.append(unfinished_steps(execution_id))
-    executions, steps, *left = rowsql.run(*statements)
-    return (executions[0] if executions else None), steps, (left[0] if left else None)
+def locking_execution(execution_id: Any) -> rowsql.Statement:
+    """The execution's row, locked until the commit ([] when there is none)."""
+    return rowsql.selecting(Execution, "id = %s", [_key(execution_id)], lock=True)
+
+
+def selecting_steps(execution_id: Any, step_ids: list[str]) -> rowsql.Statement:
+    """These step rows of the execution (its lock, taken first, guards them)."""
+    return rowsql.selecting(StepRun, f"execution_id = %s AND step_id IN "
+                                     f"({', '.join(['%s'] * len(step_ids))})",
+                            [_key(execution_id), *step_ids])
+
+
+def locking_step(step_pk: int) -> rowsql.Statement:
+    """One step's row by its key, locked (after its execution's)."""
+    return rowsql.selecting(StepRun, "id = %s", [step_pk], lock=True)
 
 
 def unfinished_steps(execution_id: Any) -> rowsql.Statement:
@@ -55,15 +54,27 @@ def unfinished_steps(execution_id: Any) -> rowsql.Statement:
         lambda cursor: dict(cursor.fetchall()))
 
 
-def lock_execution_and_step(execution_id: Any,
-                            step_pk: int) -> tuple[Execution | None, StepRun | None]:
-    """The execution's row, then the step's, both locked, in one round trip."""
-    executions, steps = rowsql.run(
-        rowsql.selecting(Execution, "id = %s", [_key(execution_id)], lock=True),
-        rowsql.selecting(StepRun, "id = %s", [step_pk], lock=True))
-    if not executions:
-        return None, None
-    return executions[0], (steps[0] if steps else None)
+def renewing_lease(step_pk: int, token: str, now: Any,
+                   inputs: dict[str, Any]) -> rowsql.Statement:
+    """A heartbeat: the lease renewed if this token still holds a running step (writing the
+    step's inputs when given: {"inputs": value}); the result is the rows changed (0: lost)."""
+    names = ("heartbeat_at", *inputs)
+    prepare = dict(preparers(StepRun, names))
+    conn = connections[DEFAULT_DB_ALIAS]
+    values = {"heartbeat_at": now, **inputs}
+    assignments = ", ".join(f"{StepRun._meta.get_field(name).column} = %s" for name in names)
+    return rowsql.Statement(
+        f"UPDATE {StepRun._meta.db_table} SET {assignments} "  # noqa: S608 - names from the model
+        f"WHERE id = %s AND lease_token = %s AND status = %s",
+        [*(prepare[name](values[name], conn) for name in names), step_pk, token,
+         StepRun.Status.RUNNING], lambda cursor: cursor.rowcount)
+
+
+def status_of_execution(execution_id: Any) -> rowsql.Statement:
+    """The execution's status (None when it is gone)."""
+    return rowsql.Statement(
+        f"SELECT status FROM {Execution._meta.db_table} WHERE id = %s",  # noqa: S608 - names from the model
+        [_key(execution_id)], lambda cursor: (cursor.fetchone() or [None])[0])
 
 
 # ---- numbering events and log lines (bench/engine_bench.py "step hop"; bench/stream_bench.py

@@ -20,9 +20,12 @@ def start(owner, definition: dict[str, Any], inputs: dict[str, Any] | None = Non
 
 
 def finished(execution: Execution, timeout: float = 60) -> Execution:
+    """The execution once its story is over: ended, and `execution_completed` stored (a
+    stopped execution's story ends when its running steps have stopped)."""
     def done() -> Execution | None:
         execution.refresh_from_db()
-        return execution if execution.status in TERMINAL_EXECUTION else None
+        over = execution.status in TERMINAL_EXECUTION and execution.finished_at is not None
+        return execution if over else None
 
     return wait_until(done, timeout=timeout)
 

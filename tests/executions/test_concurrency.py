@@ -12,9 +12,8 @@ import pytest
 from django.db import connection, transaction
 from django.db.models import F
 
-from apps.executions.engine import admission
 from apps.executions.models import Execution
-from apps.executions.services import execution_cancel, execution_start
+from apps.executions.services import execution_admit, execution_cancel, execution_start
 from apps.runtime import services as runtime_services
 from tests.executions.helpers import finished, py_node, start
 from tests.workers import WorkerProcess
@@ -48,7 +47,7 @@ def test_a_run_over_the_limit_waits_with_its_reason_and_starts_when_one_ends(use
     assert first.status == "running" and second.status == "queued"
     assert second.waiting_reason == "1 of 1 running (the workflow's concurrency limit)"
     execution_cancel(execution=first)  # a cancelled run frees its slot at once
-    assert admission.admit(owner_id=user.pk) == [str(second.pk)]
+    assert execution_admit(owner_id=user.pk) == [str(second.pk)]
     second.refresh_from_db()
     assert second.status == "running" and second.waiting_reason == ""
 
@@ -61,7 +60,7 @@ def test_a_keyed_limit_counts_each_key_apart(user):
     # b1 starts at once: a2 waits for its own key, which holds back no other key
     assert (a1.status, a2.status, b1.status) == ("running", "queued", "running")
     assert a2.waiting_on_limit
-    assert admission.admit(owner_id=user.pk) == []
+    assert execution_admit(owner_id=user.pk) == []
     a2.refresh_from_db()
     assert a2.status == "queued"
     assert a2.waiting_reason == ("1 of 1 running for customer_id=42 (the workflow's "
@@ -144,11 +143,11 @@ def test_admission_never_waits_on_a_queued_run_another_transaction_holds(user):
     execution_cancel(execution=first)  # frees the slot; the admit after it skips the held run
     timer = threading.Timer(0.5, release.set)  # the holder commits while an admit may run
     timer.start()
-    admitted = admission.admit(owner_id=user.pk)
+    admitted = execution_admit(owner_id=user.pk)
     holder.join(20)
     assert not failures, failures
     assert str(waiting.pk) not in admitted  # skipped while held, not waited for
-    admission.admit(owner_id=user.pk)  # the next admission takes it (or a worker's did)
+    execution_admit(owner_id=user.pk)  # the next admission takes it (or a worker's did)
     waiting.refresh_from_db()
     # admitted; a worker still running from an earlier test may already have run its one step
     assert waiting.status in ("running", "succeeded") and waiting.started_at is not None

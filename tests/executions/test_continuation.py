@@ -1,5 +1,5 @@
 """A worker that runs a step runs the successor it makes ready next itself, without a broker
-round trip (worker/runner.py, frontier.Keep): for CONTINUE_FOR_S, then while no other step
+round trip (worker/runner.py, the unit of work's keep rule): for CONTINUE_FOR_S, then while no other step
 waits in the broker, and a python step only while the task's Celery limit covers its own;
 each step still claims and records on its own, events included (expression-only steps of one
 execution in one transaction per group, undone whole if it fails); a kept step whose worker
@@ -17,8 +17,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from apps.executions.engine import frontier
+from apps.executions.engine.unit import StepRef
 from apps.executions.models import LogLine, StepRun
+from apps.executions.services import attempts
 from apps.executions.services.sweeper import sweep
 from config.celery_app import app as celery_app
 from tests.conftest import wait_until
@@ -70,10 +71,11 @@ def test_the_budget_hands_the_next_step_to_the_broker(user, monkeypatch):
 def test_a_kept_step_whose_worker_died_is_sent_by_the_sweeper(user, worker):
     with transaction.atomic():
         execution = start(user, _chain(3))
-        with frontier.keeping_one(lambda kind, timeout_s: True) as keep, transaction.atomic():
-            runner._run_step(str(execution.pk), "s0", inline=True,  # noqa: SLF001
-                             artifact=execution.code_sha256)
-        assert keep.kept is not None and keep.kept[1] == "s1"
+        _, kept = attempts.attempts_run_inline(
+            StepRef(str(execution.pk), "s0", "transform", execution.code_sha256),
+            worker="w:1", run=runner._run_in_process,  # noqa: SLF001
+            keep=lambda kind, timeout_s: True, inline=lambda kind: False)
+        assert kept is not None and kept.step_id == "s1"
         # ... and the worker that kept s1 stops here, before running it.
     s1 = StepRun.objects.get(execution=execution, step_id="s1")
     assert s1.status == "queued"
@@ -177,7 +179,7 @@ def _run_s0_here(user, steps: int):  # type: ignore[no-untyped-def]
                     reason="reads PostgreSQL's transaction ids (xmin); CI runs it")
 def test_inline_steps_of_one_execution_share_a_transaction_up_to_the_group_limit(
         user, monkeypatch):
-    monkeypatch.setattr(runner, "GROUP_MAX", 3)
+    monkeypatch.setattr(attempts, "GROUP_MAX", 3)
     execution = _run_s0_here(user, 6)
     runner.run_step(str(execution.pk), "s0", "transform", execution.code_sha256)
     execution.refresh_from_db()
@@ -196,21 +198,21 @@ def test_inline_steps_of_one_execution_share_a_transaction_up_to_the_group_limit
 def test_a_group_that_fails_is_undone_whole(user, monkeypatch):
     execution = _run_s0_here(user, 4)
     events_before = execution.events.count()
-    real = runner._commit  # noqa: SLF001
+    real = attempts._record  # noqa: SLF001
 
-    def fail_at_s2(claim, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def fail_at_s2(unit, claim, *args, **kwargs):  # type: ignore[no-untyped-def]
         if claim.step.step_id == "s2":
             raise RuntimeError("the database went away")
-        return real(claim, *args, **kwargs)
+        return real(unit, claim, *args, **kwargs)
 
-    monkeypatch.setattr(runner, "_commit", fail_at_s2)
+    monkeypatch.setattr(attempts, "_record", fail_at_s2)
     with pytest.raises(RuntimeError):
         runner.run_step(str(execution.pk), "s0", "transform", execution.code_sha256)
     steps = steps_by_id(execution)
     assert [steps[f"s{i}"].status for i in range(4)] == ["queued", "pending", "pending",
                                                          "pending"]
     assert execution.events.count() == events_before  # s0's and s1's results went too
-    monkeypatch.setattr(runner, "_commit", real)
+    monkeypatch.setattr(attempts, "_record", real)
     runner.run_step(str(execution.pk), "s0", "transform", execution.code_sha256)  # again
     execution.refresh_from_db()
     assert execution.status == "succeeded" and execution.output == 3

@@ -1,5 +1,6 @@
-"""The step hot path's write shortcuts keep the record exact: events written together, rows
-written and read without the query compiler, settings snapshots shared between executions."""
+"""The step hot path's write shortcuts keep the record exact: events stored together with a
+unit of work's commit, rows written and read without the query compiler, settings snapshots
+shared between executions."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 
 from apps.common import rowsql
 from apps.executions import events
 from apps.executions.engine.scope import owner_snapshot
+from apps.executions.engine.unit import Unit
 from apps.executions.models import Execution, ExecutionEvent, StepAttempt, StepRun
 from apps.runtime.services import runtime_setting_set
 from tests.executions.helpers import event_types, finished, py_node, start, steps_by_id
@@ -29,18 +31,20 @@ def _seqs(execution: Execution) -> list[int]:
 
 
 @pytest.mark.django_db  # inside the test's transaction: no worker sees these
-def test_events_written_together_keep_order_and_numbers_per_execution(user):
+def test_events_recorded_in_one_unit_keep_order_and_numbers_per_execution(user):
     first = start(user, _chain(2))
     second = start(user, _chain(2))
     before = dict(Execution.objects.filter(pk__in=[first.pk, second.pk]).values_list(
         "pk", "last_event_seq"))
-    with transaction.atomic(), events.together():
-        emitted = [events.step_queued(first.pk, "a"),
-                   events.step_queued(second.pk, "x"),
-                   events.step_started(first.pk, "a", attempt=1, worker="w:1"),
-                   events.step_started(second.pk, "x", attempt=1, worker="w:1"),
-                   events.step_completed(first.pk, "a", output=None, output_truncated=False,
-                                         attempt=1, metrics={}, duration_ms=1.5)]
+    with Unit() as unit:
+        emitted = [events.step_queued(unit, first.pk, "a"),
+                   events.step_queued(unit, second.pk, "x"),
+                   events.step_started(unit, first.pk, "a", attempt=1, worker="w:1"),
+                   events.step_started(unit, second.pk, "x", attempt=1, worker="w:1"),
+                   events.step_completed(unit, first.pk, "a", output=None,
+                                         output_truncated=False, attempt=1, metrics={},
+                                         duration_ms=1.5)]
+        assert all(event.seq is None for event in emitted)  # stored with the commit
     for execution in (first, second):
         execution.refresh_from_db()
         stored = list(execution.events.filter(seq__gt=before[execution.pk]).order_by("seq"))
@@ -56,37 +60,32 @@ def test_events_written_together_keep_order_and_numbers_per_execution(user):
 
 
 @pytest.mark.django_db  # inside the test's transaction: no worker sees these
-def test_events_of_a_failed_block_are_not_stored(user):
+def test_events_and_writes_of_a_failed_unit_are_not_stored(user):
     execution = start(user, _chain(1))
     count = ExecutionEvent.objects.filter(execution=execution).count()
 
-    def failing_block() -> None:
-        with transaction.atomic(), events.together():
-            events.step_queued(execution.pk, "s0")
+    def failing_unit() -> None:
+        with Unit() as unit:
+            locked = unit.lock(execution.pk, ["s0"])
+            events.step_queued(unit, locked.pk, "s0")
+            unit.move(locked, Execution.Status.PAUSED)
+            unit.flush()  # sent: the rollback must undo it all the same
             raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError, match="boom"):
-        failing_block()
+        failing_unit()
     assert ExecutionEvent.objects.filter(execution=execution).count() == count
-
-
-@pytest.mark.django_db(transaction=True)
-def test_events_together_needs_a_transaction():
-    def outside_a_transaction() -> None:
-        with events.together():
-            pass
-
-    with pytest.raises(RuntimeError, match="transaction"):
-        outside_a_transaction()
+    execution.refresh_from_db()
+    assert execution.status == Execution.Status.RUNNING
 
 
 @pytest.mark.django_db  # inside the test's transaction: no worker sees these
 def test_a_finished_execution_keeps_no_current_step(user):
     execution = start(user, _chain(1))
-    with transaction.atomic(), events.together():
-        Execution.objects.filter(pk=execution.pk).update(status=Execution.Status.SUCCEEDED,
-                                                         current_step="")
-        events.step_started(execution.pk, "s0", attempt=1, worker="w:1")
+    Execution.objects.filter(pk=execution.pk).update(status=Execution.Status.SUCCEEDED,
+                                                     current_step="")
+    with Unit() as unit:
+        events.step_started(unit, execution.pk, "s0", attempt=1, worker="w:1")
     execution.refresh_from_db()
     assert execution.current_step == ""
 
@@ -103,7 +102,7 @@ def test_rowsql_round_trips_json_times_and_keys_like_the_orm(user):
     assert StepAttempt.objects.get(pk=attempt.pk).error == attempt.error
     step.output, step.status, step.finished_at = {"a": [1, 2]}, "succeeded", at
     assert rowsql.run(rowsql.updating(step, ["output", "status", "finished_at"])) == [1]
-    assert rowsql.update_many(StepRun, [step.pk], inputs={"k": "v"}) == 1
+    assert rowsql.run(rowsql.updating_many(StepRun, [step.pk], inputs={"k": "v"})) == [1]
     ((read,),) = rowsql.run(rowsql.selecting(StepRun, "id = %s", [step.pk], lock=True))
     orm = StepRun.objects.get(pk=step.pk)
     for field in StepRun._meta.concrete_fields:

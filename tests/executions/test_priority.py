@@ -9,9 +9,13 @@ import uuid
 import pytest
 from django.db import transaction
 
-from apps.executions.engine import admission
 from apps.executions.models import Execution, Priority
-from apps.executions.services import execution_cancel, execution_rerun, execution_start
+from apps.executions.services import (
+    execution_admit,
+    execution_cancel,
+    execution_rerun,
+    execution_start,
+)
 from apps.runtime import services as runtime_services
 from apps.triggers.services import hooks, schedules
 from tests.executions.helpers import finished, py_node, start
@@ -43,7 +47,7 @@ def test_admission_takes_higher_priority_first_then_start_order(user):
     running = first
     for _ in range(4):
         execution_cancel(execution=running)  # frees the one slot
-        (admitted,) = admission.admit(owner_id=user.pk)
+        (admitted,) = execution_admit(owner_id=user.pk)
         order.append(admitted)
         running = Execution.objects.get(pk=admitted)
     assert order == [str(r.pk) for r in (high, normal_1, normal_2, low)]

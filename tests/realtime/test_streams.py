@@ -15,7 +15,7 @@ from apps.executions.models import ExecutionEvent
 from apps.workflows import services as workflow_services
 from config.asgi import application
 from tests.factories import make_execution, make_user, transform_definition
-from tests.realtime.conftest import ORIGIN, emit, session_cookie, token_header
+from tests.realtime.conftest import ORIGIN, emit, record_events, session_cookie, token_header
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -175,17 +175,10 @@ async def test_sse_refusals(user):
 
 @sync_to_async
 def _commit_together(execution_id, *kinds: str) -> None:  # type: ignore[no-untyped-def]
-    """Several events in one transaction, as a step's commit records them: one pub/sub
+    """Several events in one unit of work, as a step's commit records them: one pub/sub
     message for the execution (a `realtime.events` batch)."""
-    from django.db import transaction  # noqa: PLC0415
-
-    from apps.executions import events  # noqa: PLC0415
-    from apps.executions.events import store  # noqa: PLC0415
-
-    with transaction.atomic(), events.together():
-        for kind in kinds:
-            store.record(execution_id, kind, data={"status": "succeeded"}
-                         if kind == "execution_completed" else {})
+    record_events(execution_id, *((kind, {"status": "succeeded"} if kind ==
+                                   "execution_completed" else {}) for kind in kinds))
 
 
 async def test_a_commits_batch_reaches_websocket_and_sse_clients_once_in_order(user):

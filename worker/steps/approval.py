@@ -7,13 +7,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
 from django.utils import timezone
 
-from apps.executions.engine import lease, outcomes
+from apps.executions.services.attempts import Wake
 from worker.steps.base import Deferred, StepRunner
 
 if TYPE_CHECKING:
+    from apps.executions.models import StepRun
     from worker.context import StepContext
 
 
@@ -27,14 +27,13 @@ def run(ctx: StepContext, payload: dict[str, Any]) -> None:
                    decision=decision)
 
 
-@transaction.atomic
-def wake(step_pk: int) -> bool:
-    _, step = lease.deferred_step(step_pk)
-    if step is None or step.wake_at is None or step.wake_at > timezone.now():
-        return False  # decided, or not yet due
+def wake(step: StepRun) -> Wake | None:
+    """Its timeout has come with no decision: failed (None while not yet due)."""
+    if step.wake_at is None or step.wake_at > timezone.now():
+        return None
     waited = (step.wake_at - (step.started_at or step.wake_at)).total_seconds()
-    return outcomes.step_fail(step_pk=step.pk, token=step.lease_token, error={
-        "type": "step_timeout", "message": f"no decision within {waited:g} s"})
+    return Wake("fail", error={"type": "step_timeout",
+                               "message": f"no decision within {waited:g} s"})
 
 
 RUNNER = StepRunner(run=run, wake=wake)

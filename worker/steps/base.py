@@ -51,5 +51,6 @@ class StepRunner:
     # that finished a step may run a successor of this type next without a broker hop while
     # its Celery limits still cover the successor's (worker/runner.py, "continuation").
     continues: bool = False
-    # A deferred step's wake-up (its time or its event has come): True when it finished.
-    wake: Callable[[int], bool] | None = None
+    # What a deferred step's wake-up comes to (its time or its event has come), decided from
+    # its row: a Wake of apps/executions/services/attempts.py, or None while nothing is due.
+    wake: Callable[[Any], Any] | None = None

@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
 from django.utils import timezone
 
-from apps.executions.engine import lease, outcomes
+from apps.executions.services.attempts import Wake
 from worker.steps.base import Deferred, StepError, StepRunner
 
 if TYPE_CHECKING:
+    from apps.executions.models import StepRun
     from worker.context import StepContext
 
 
@@ -28,13 +28,11 @@ def run(_ctx: StepContext, payload: dict[str, Any]) -> None:
     raise Deferred(wake_at=timezone.now() + timedelta(seconds=seconds), countdown=seconds)
 
 
-@transaction.atomic
-def wake(step_pk: int) -> bool:
-    _, step = lease.deferred_step(step_pk)
-    if step is None or (step.wake_at and step.wake_at > timezone.now()):
-        return False  # gone, or not yet: the sweeper looks again when it is due
-    return outcomes.step_succeed(step_pk=step.pk, token=step.lease_token, output=None,
-                                 metrics={})
+def wake(step: StepRun) -> Wake | None:
+    """Its time has come: done (None while not yet: the sweeper looks again when due)."""
+    if step.wake_at and step.wake_at > timezone.now():
+        return None
+    return Wake("succeed", output=None)
 
 
 RUNNER = StepRunner(run=run, wake=wake)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 
-from apps.executions import events
+from apps.executions.services.attempts import attempt_metrics
 from worker.monitor import ResourceMonitor
 from worker.sandbox import sandbox_for
 from worker.steps.base import StepError, StepRunner
@@ -33,14 +33,13 @@ def run(ctx: StepContext, payload: dict[str, Any]) -> Any:
                    "processes": 32, "file_mb": 64},
     }
     sandbox = sandbox_for(network=bool(config["allow_network_in_code"]))
-    execution_id, step_id = ctx.claim.execution.pk, ctx.step.step_id
 
     def on_samples(samples: list[dict[str, float]]) -> None:
         # Runs in the monitor's thread: a failed write (the database briefly away) must
         # not end that thread, which also enforces the memory limit. The samples stay
         # in the step's metrics either way; only this live event is skipped.
         try:
-            events.metrics(execution_id, step_id, samples=samples)
+            attempt_metrics(ctx.claim, samples)
         except Exception:
             logger.warning("metrics event not stored; the step goes on", exc_info=True)
         finally:

@@ -23,8 +23,4 @@ def run(ctx: StepContext, payload: dict[str, Any]) -> None:
     raise Deferred(wake_at=children.next_check())
 
 
-def wake(step_pk: int) -> bool:
-    return children.child_step_wake(step_pk=step_pk)
-
-
-RUNNER = StepRunner(run=run, wake=wake)
+RUNNER = StepRunner(run=run, wake=children.child_outcome)

@@ -17,14 +17,14 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from apps.executions import events
 from apps.executions.engine import frontier, transitions
 from apps.executions.engine.artifacts import artifact_for
-from apps.executions.models import Execution, StepRun
+from apps.executions.engine.unit import Unit
+from apps.executions.models import Execution
 from apps.executions.selectors import queue_unblocked_by
 from apps.runtime.selectors import runtime_config_get
 from compiler import expressions
@@ -76,10 +76,11 @@ class Wait(NamedTuple):
     on_limit: bool
 
 
-def _running_by_group(groups: set[tuple[int, str]]) -> dict[tuple[int, str], int]:
+def _running_by_group(unit: Unit,
+                      groups: set[tuple[int, str]]) -> dict[tuple[int, str], int]:
     """How many runs of each (workflow, key) group are running or paused, in one query; the
     key "" (a limit without a key) counts every run of its workflow."""
-    counts = (Execution.objects.filter(workflow_id__in={w for w, _ in groups},
+    counts = unit.fetch(Execution.objects.filter(workflow_id__in={w for w, _ in groups},
                                        status__in=_LIVE, parent__isnull=True)
               .order_by().values_list("workflow_id", "concurrency_key").annotate(n=Count("pk")))
     per_key: dict[tuple[int, str], int] = {}
@@ -98,7 +99,7 @@ def _workflow_full(execution: Execution, limit: dict[str, Any], running: int) ->
     return f"{running} of {limit['limit']} running{where} (the workflow's concurrency limit)"
 
 
-def why_wait(execution: Execution, module: types.ModuleType, *, cap: int,
+def why_wait(unit: Unit, execution: Execution, module: types.ModuleType, *, cap: int,
              child: bool) -> Wait | None:
     """None when a new execution may start at once, else why it waits: a child always runs
     inside its parent's slot; a top-level one when nothing of the owner's at its priority or
@@ -106,22 +107,22 @@ def why_wait(execution: Execution, module: types.ModuleType, *, cap: int,
     the owner's row lock (held until commit), the mutex admit() also takes."""
     if child:
         return None
-    get_user_model().objects.select_for_update().filter(pk=execution.owner_id).order_by().first()
+    _lock_owner(unit, execution.owner_id)
     # Only runs that admission would take first keep this one waiting: a high-priority start
     # is not held back by a queue of low-priority ones while a slot is free, nor any start
     # by runs that wait for their own workflow's limit.
     waiting = Execution.objects.filter(owner_id=execution.owner_id, status=E.QUEUED,
                                        parent__isnull=True, priority__lte=execution.priority,
                                        waiting_on_limit=False)
-    if waiting.exists():
+    if unit.exists(waiting):
         return Wait("earlier executions are waiting for a slot", on_limit=False)
-    active = _active(execution.owner_id)
+    active = _active(unit, execution.owner_id)
     if active >= cap:
         return Wait(_owner_full(active, cap), on_limit=False)
     limit = _limit(module)
     group = (execution.workflow_id, execution.concurrency_key)
-    reason = _workflow_full(execution, limit, _running_by_group({group})[group]) if limit \
-        else None
+    reason = _workflow_full(execution, limit, _running_by_group(unit, {group})[group]) \
+        if limit else None
     return Wait(reason, on_limit=True) if reason else None
 
 
@@ -129,26 +130,31 @@ def _owner_full(active: int, cap: int) -> str:
     return f"{active} of {cap} of your executions running (max_concurrent_executions)"
 
 
-def _active(owner_id: int) -> int:
-    return Execution.objects.filter(owner_id=owner_id, status__in=_LIVE,
-                                    parent__isnull=True).count()
+def _lock_owner(unit: Unit, owner_id: int) -> None:
+    """The owner's row, locked until the commit: the mutex of every start and admission."""
+    unit.fetch(get_user_model().objects.select_for_update().filter(pk=owner_id)
+               .order_by().values_list("pk", flat=True))
+
+
+def _active(unit: Unit, owner_id: int) -> int:
+    return unit.count(Execution.objects.filter(owner_id=owner_id, status__in=_LIVE,
+                                               parent__isnull=True))
 
 
 def mark_started(execution: Execution) -> None:
-    """The execution takes its slot (the caller saves the row)."""
+    """The execution takes its slot (the caller writes the row)."""
     transitions.move(execution, E.RUNNING)
     execution.started_at = timezone.now()
 
 
-def begin(execution: Execution, config: dict[str, Any],
-          known: dict[str, StepRun] | None = None) -> None:
+def begin(unit: Unit, execution: Execution) -> None:
     """The execution_started event and its first steps queued (status already running)."""
-    events.execution_started(execution.pk, queued_ms=round(
+    events.execution_started(unit, execution.pk, queued_ms=round(
         (execution.started_at - execution.created_at).total_seconds() * 1000, 1))
-    frontier.schedule_ready(execution, config=config, known=known)
+    frontier.schedule_ready(unit, execution)
 
 
-def admit(*, owner_id: int, group: tuple[int, str] | None = None) -> list[str]:
+def admit(unit: Unit, owner_id: int, group: tuple[int, str] | None = None) -> list[str]:
     """Start queued executions, highest priority then oldest first, while the owner's
     running count is under the cap. `group` (workflow id, concurrency key): a run of it
     ended, so only runs waiting for a slot and those held by that group's limit can have
@@ -163,27 +169,25 @@ def admit(*, owner_id: int, group: tuple[int, str] | None = None) -> list[str]:
     # Called after every finish and by the sweeper: when nothing waits, skip the owner's lock
     # (which serialises every admit of that owner). A start that commits after this check
     # runs its own admission, which counts this caller's execution as finished.
-    if not queue_unblocked_by(owner_id, group).exists():
+    if not unit.exists(queue_unblocked_by(owner_id, group)):
         return started
-    config = runtime_config_get(owner=owner_id)
-    cap = config["max_concurrent_executions"]
-    with transaction.atomic(), events.together():
-        get_user_model().objects.select_for_update().filter(pk=owner_id).order_by().first()
-        active = _active(owner_id)
-        # Child executions run inside their parent's slot: never queue them behind it.
-        # Only as many top-level rows as there are free slots are read: starting many
-        # executions at once stays linear.
-        queued = Execution.objects.select_for_update(skip_locked=True).filter(
-            owner_id=owner_id, status=E.QUEUED).order_by(*ADMISSION_ORDER)
-        admitted = list(queued.filter(parent__isnull=False))
-        admitted += _admissible(owner_id, max(0, cap - active), group)
-        for execution in sorted(admitted, key=lambda e: (e.priority, e.created_at, str(e.pk))):
-            mark_started(execution)
-            execution.waiting_reason, execution.waiting_on_limit = "", False
-            execution.save(update_fields=["status", "started_at", "waiting_reason",
-                                          "waiting_on_limit"])
-            begin(execution, config)
-            started.append(str(execution.pk))
+    cap = runtime_config_get(owner=owner_id)["max_concurrent_executions"]
+    _lock_owner(unit, owner_id)
+    active = _active(unit, owner_id)
+    # Child executions run inside their parent's slot: never queue them behind it. Only as
+    # many top-level rows as there are free slots are read: starting many at once stays
+    # linear.
+    queued = Execution.objects.select_for_update(skip_locked=True).filter(
+        owner_id=owner_id, status=E.QUEUED).order_by(*ADMISSION_ORDER)
+    admitted = unit.fetch(queued.filter(parent__isnull=False))
+    admitted += _admissible(unit, owner_id, max(0, cap - active), group)
+    for execution in sorted(admitted, key=lambda e: (e.priority, e.created_at, str(e.pk))):
+        unit.hold(execution)  # locked above (skip_locked: those somebody holds are not here)
+        execution.waiting_reason, execution.waiting_on_limit = "", False
+        mark_started(execution)
+        unit.save(execution, "status", "started_at", "waiting_reason", "waiting_on_limit")
+        begin(unit, execution)
+        started.append(str(execution.pk))
     return started
 
 
@@ -192,7 +196,8 @@ _SCAN_FIELDS = ("id", "workflow_id", "compilation_id", "code_sha256", "concurren
                 "waiting_reason", "waiting_on_limit", "priority", "created_at")
 
 
-def _admissible(owner_id: int, free: int, group: tuple[int, str] | None) -> list[Execution]:
+def _admissible(unit: Unit, owner_id: int, free: int,
+                group: tuple[int, str] | None) -> list[Execution]:
     """The first queued top-level executions (by priority, then age) that fit: at most
     `free` of them, skipping any whose workflow (or key) is at its limit; the skipped ones
     get their reason. The queue is scanned in pages of light rows without locks (the
@@ -209,11 +214,12 @@ def _admissible(owner_id: int, free: int, group: tuple[int, str] | None) -> list
         # First as many rows as there are free slots (no limits: done, as cheap as it gets),
         # then pages past the ones that had to wait.
         size = free if offset == 0 else ADMIT_PAGE
-        page = [(row, _limit(artifact_for(row))) for row in queued[offset:offset + size]]
+        page = [(row, _limit(artifact_for(row)))
+                for row in unit.fetch(queued[offset:offset + size])]
         new_groups = {(row.workflow_id, row.concurrency_key) for row, limit in page
                       if limit is not None} - running.keys()
         if new_groups:
-            running.update(_running_by_group(new_groups))
+            running.update(_running_by_group(unit, new_groups))
         for row, limit in page:
             if limit is None:
                 chosen.append(row.pk)
@@ -231,8 +237,8 @@ def _admissible(owner_id: int, free: int, group: tuple[int, str] | None) -> list
             break
         offset += size
     for reason, pks in held.items():
-        Execution.objects.filter(pk__in=pks, status=E.QUEUED).update(
-            waiting_reason=reason, waiting_on_limit=True)
+        unit.update(Execution.objects.filter(pk__in=pks, status=E.QUEUED),
+                    waiting_reason=reason, waiting_on_limit=True)
     # Locked now; one a cancel holds (or has just ended) is left to the next admission.
-    return list(Execution.objects.select_for_update(skip_locked=True)
-                .filter(pk__in=chosen, status=E.QUEUED))
+    return unit.fetch(Execution.objects.select_for_update(skip_locked=True)
+                      .filter(pk__in=chosen, status=E.QUEUED))

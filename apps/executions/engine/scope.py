@@ -7,7 +7,7 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -19,6 +19,9 @@ from apps.runtime.selectors import (
     env_for_execution,
     runtime_config_get,
 )
+
+if TYPE_CHECKING:
+    from apps.executions.engine.unit import Unit
 
 
 @dataclass
@@ -52,15 +55,16 @@ def step_output_for_scope(step: StepRun) -> Any:
 
 class StepOutputs(dict):
     """`steps` as expressions see it, read on first use: a step's expressions name a few
-    upstream steps, so loading all of a long workflow's outputs for every step is waste."""
+    upstream steps, so loading all of a long workflow's outputs for every step is waste.
+    Read through the unit the scope was built in: a row it holds (written in it, perhaps not
+    yet sent) is the one that counts."""
 
-    def __init__(self, execution_id: Any) -> None:
+    def __init__(self, unit: Unit, execution: Execution) -> None:
         super().__init__()
-        self.execution_id = execution_id
+        self.unit, self.execution = unit, execution
 
     def __missing__(self, step_id: str) -> dict[str, Any]:
-        step = StepRun.objects.filter(execution_id=self.execution_id, step_id=step_id).only(
-            "status", "output", "overrides").first()
+        step = self.unit.step(self.execution, step_id)
         if step is None:
             raise KeyError(step_id)
         value = {"output": step_output_for_scope(step), "status": step.status}
@@ -117,12 +121,21 @@ def _remember(key: tuple[str, Any], entry: tuple[float, datetime, OwnerSnapshot]
     _SNAPSHOTS[key] = entry
 
 
-def build_scope(execution: Execution) -> RunScope:
+def cached_config(execution: Execution) -> dict[str, Any] | None:
+    """The owner's settings from a snapshot this process read for this execution a moment
+    ago (owner_snapshot), or None: the engine's hot path reads no settings row per step."""
+    mine = _SNAPSHOTS.get(("execution", execution.pk))
+    return mine[2].config if mine is not None and mine[0] > time.monotonic() else None
+
+
+def build_scope(unit: Unit, execution: Execution) -> RunScope:
+    """What the execution's steps see (inputs, env, upstream outputs read through `unit`) and
+    the secrets to mask."""
     snapshot = owner_snapshot(execution)
     env = dict(snapshot.env)
     inputs = real_inputs(execution)
     secret_inputs = [v for k, v in inputs.items() if (execution.inputs or {}).get(k) == "••••••"]
-    steps = StepOutputs(execution.pk)
+    steps = StepOutputs(unit, execution)
     secrets = list(snapshot.secrets)
     secrets += [s if isinstance(s, str) else json.dumps(s) for s in secret_inputs]
     return RunScope(inputs=inputs, env=env, steps=steps, masker=masker_for(secrets))

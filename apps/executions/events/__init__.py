@@ -1,5 +1,6 @@
 """Every change of an execution is an event (docs/events.md): the catalogue builds each one
-(catalogue.py), the store numbers, stores and publishes it (store.py)."""
+and hands it to the engine's unit of work (catalogue.py), which stores it with its commit and
+publishes it after; store.py holds the payload shape and the log lines' storage."""
 
 from apps.executions.events.catalogue import (
     CATALOGUE,
@@ -20,7 +21,7 @@ from apps.executions.events.catalogue import (
     step_started,
     step_waiting,
 )
-from apps.executions.events.store import event_payload, together
+from apps.executions.events.store import event_payload
 
 __all__ = [
     "CATALOGUE",
@@ -41,5 +42,4 @@ __all__ = [
     "step_skipped",
     "step_started",
     "step_waiting",
-    "together",
 ]

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.utils import timezone
 
-from apps.executions.events.store import record, store_log_lines
+from apps.executions.events.store import store_log_lines
 from apps.executions.models import ExecutionEvent
+
+if TYPE_CHECKING:
+    from apps.executions.engine.unit import Unit
 
 _ABSENT: Any = object()  # "leave the field out" where None is a value
 
@@ -73,115 +76,116 @@ CATALOGUE: dict[str, EventType] = {t.name: t for t in [
 ]}
 
 
-def _record(type_: str, execution_id: Any, step_id: str = "", *,
+def _record(unit: Unit, type_: str, execution_id: Any, step_id: str = "", *,
             data: dict[str, Any] | None = None, duration_ms: float | None = None,
             current_step: str | None = None) -> ExecutionEvent:
-    return record(execution_id, type_, step_id=step_id,
-                  data={k: v for k, v in (data or {}).items() if v is not _ABSENT},
-                  duration_ms=duration_ms, current_step=current_step)
+    """The event, handed to the unit of work: stored with its commit, published after."""
+    return unit.record(ExecutionEvent(
+        execution_id=execution_id, type=type_, step_id=step_id or "",
+        data={k: v for k, v in (data or {}).items() if v is not _ABSENT},
+        timestamp=timezone.now(), duration_ms=duration_ms), current_step=current_step)
 
 
 # ---- the execution ------------------------------------------------------------------------
 
-def execution_queued(execution_id: Any, *, workflow_id: int, revision: int, trigger: str,
-                     steps: list[str]) -> ExecutionEvent:
-    return _record("execution_queued", execution_id, data={
+def execution_queued(unit: Unit, execution_id: Any, *, workflow_id: int, revision: int,
+                     trigger: str, steps: list[str]) -> ExecutionEvent:
+    return _record(unit, "execution_queued", execution_id, data={
         "workflow_id": workflow_id, "revision": revision, "trigger": trigger, "steps": steps})
 
 
-def execution_started(execution_id: Any, *, queued_ms: float) -> ExecutionEvent:
-    return _record("execution_started", execution_id, data={"queued_ms": queued_ms})
+def execution_started(unit: Unit, execution_id: Any, *, queued_ms: float) -> ExecutionEvent:
+    return _record(unit, "execution_started", execution_id, data={"queued_ms": queued_ms})
 
 
-def execution_paused(execution_id: Any) -> ExecutionEvent:
-    return _record("execution_paused", execution_id)
+def execution_paused(unit: Unit, execution_id: Any) -> ExecutionEvent:
+    return _record(unit, "execution_paused", execution_id)
 
 
-def execution_resumed(execution_id: Any, *, reason: str = _ABSENT,
+def execution_resumed(unit: Unit, execution_id: Any, *, reason: str = _ABSENT,
                       from_step: str = _ABSENT) -> ExecutionEvent:
-    return _record("execution_resumed", execution_id,
+    return _record(unit, "execution_resumed", execution_id,
                    data={"reason": reason, "from_step": from_step})
 
 
-def execution_completed(execution_id: Any, *, status: str, duration_ms: float | None,
+def execution_completed(unit: Unit, execution_id: Any, *, status: str, duration_ms: float | None,
                         output: Any = _ABSENT, error: dict[str, Any] | None = None
                         ) -> ExecutionEvent:
-    return _record("execution_completed", execution_id, duration_ms=duration_ms, data={
+    return _record(unit, "execution_completed", execution_id, duration_ms=duration_ms, data={
         "status": status, "output": output, "error": error if error else _ABSENT})
 
 
 # ---- a step -------------------------------------------------------------------------------
 
-def step_queued(execution_id: Any, step_id: str, *, retry: bool = False,
+def step_queued(unit: Unit, execution_id: Any, step_id: str, *, retry: bool = False,
                 overrides: dict[str, Any] | None = None,
                 revision: int | None = None) -> ExecutionEvent:
-    return _record("step_queued", execution_id, step_id, data={
+    return _record(unit, "step_queued", execution_id, step_id, data={
         "retry": True if retry else _ABSENT,
         "overrides": overrides if overrides is not None else _ABSENT,
         "revision": revision if revision is not None else _ABSENT})
 
 
-def step_started(execution_id: Any, step_id: str, *, attempt: int,
+def step_started(unit: Unit, execution_id: Any, step_id: str, *, attempt: int,
                  worker: str) -> ExecutionEvent:
-    return _record("step_started", execution_id, step_id, current_step=step_id,
+    return _record(unit, "step_started", execution_id, step_id, current_step=step_id,
                    data={"attempt": attempt, "worker": worker})
 
 
-def step_retrying(execution_id: Any, step_id: str, *, attempt: int, error: dict[str, Any],
-                  backoff_seconds: float = _ABSENT, reason: str = _ABSENT,
+def step_retrying(unit: Unit, execution_id: Any, step_id: str, *, attempt: int,
+                  error: dict[str, Any], backoff_seconds: float = _ABSENT, reason: str = _ABSENT,
                   previous_lease: str = _ABSENT) -> ExecutionEvent:
-    return _record("step_retrying", execution_id, step_id, data={
+    return _record(unit, "step_retrying", execution_id, step_id, data={
         "attempt": attempt, "next_attempt": attempt + 1, "error": error,
         "backoff_seconds": backoff_seconds, "reason": reason,
         "previous_lease": previous_lease})
 
 
-def step_completed(execution_id: Any, step_id: str, *, output: Any, output_truncated: bool,
-                   attempt: int, metrics: dict[str, Any],
+def step_completed(unit: Unit, execution_id: Any, step_id: str, *, output: Any,
+                   output_truncated: bool, attempt: int, metrics: dict[str, Any],
                    duration_ms: float | None) -> ExecutionEvent:
-    return _record("step_completed", execution_id, step_id, duration_ms=duration_ms, data={
+    return _record(unit, "step_completed", execution_id, step_id, duration_ms=duration_ms, data={
         "output": output, "output_truncated": output_truncated, "attempt": attempt,
         "metrics": metrics})
 
 
-def step_failed(execution_id: Any, step_id: str, *, error: dict[str, Any], attempt: int,
+def step_failed(unit: Unit, execution_id: Any, step_id: str, *, error: dict[str, Any], attempt: int,
                 continues: bool, duration_ms: float | None) -> ExecutionEvent:
-    return _record("step_failed", execution_id, step_id, duration_ms=duration_ms, data={
+    return _record(unit, "step_failed", execution_id, step_id, duration_ms=duration_ms, data={
         "error": error, "attempt": attempt, "continues": continues})
 
 
-def step_skipped(execution_id: Any, step_id: str, *, reason: str,
+def step_skipped(unit: Unit, execution_id: Any, step_id: str, *, reason: str,
                  output: Any = _ABSENT) -> ExecutionEvent:
-    return _record("step_skipped", execution_id, step_id,
+    return _record(unit, "step_skipped", execution_id, step_id,
                    data={"reason": reason, "output": output})
 
 
-def step_waiting(execution_id: Any, step_id: str, *, message: str,
+def step_waiting(unit: Unit, execution_id: Any, step_id: str, *, message: str,
                  fields: dict[str, Any]) -> ExecutionEvent:
-    return _record("step_waiting", execution_id, step_id,
+    return _record(unit, "step_waiting", execution_id, step_id,
                    data={"message": message, "fields": fields})
 
 
-def step_cancelled(execution_id: Any, step_id: str, *, reason: str,
+def step_cancelled(unit: Unit, execution_id: Any, step_id: str, *, reason: str,
                    attempt: int) -> ExecutionEvent:
-    return _record("step_cancelled", execution_id, step_id,
+    return _record(unit, "step_cancelled", execution_id, step_id,
                    data={"reason": reason, "attempt": attempt})
 
 
-def metrics(execution_id: Any, step_id: str, *,
+def metrics(unit: Unit, execution_id: Any, step_id: str, *,
             samples: list[dict[str, float]]) -> ExecutionEvent:
-    return _record("metrics", execution_id, step_id, data={"samples": samples})
+    return _record(unit, "metrics", execution_id, step_id, data={"samples": samples})
 
 
-@transaction.atomic(savepoint=False)
-def logs(execution_id: Any, step_id: str, attempt: int,
+def logs(unit: Unit, execution_id: Any, step_id: str, attempt: int,
          lines: list[tuple[datetime, str, str]]) -> int:
     """Store a batch of (timestamp, level, message) lines and emit one `logs` event; returns
     the first line's sequence number (0 for no lines)."""
     if not lines:
         return 0
     first, messages = store_log_lines(execution_id, step_id, attempt, lines)
-    _record("logs", execution_id, step_id, data={
+    _record(unit, "logs", execution_id, step_id, data={
         "first_seq": first, "last_seq": first + len(lines) - 1,
         "lines": [{"seq": first + i, "timestamp": at.isoformat(), "level": level,
                    "step_id": step_id, "message": message}

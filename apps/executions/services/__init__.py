@@ -1,7 +1,6 @@
 """The doors into executions: start and re-run, controls, children, the sweeper, insights and
 retention. The engine itself is apps/executions/engine/."""
 
-from apps.executions.engine.admission import admit
 from apps.executions.services.controls import (
     execution_cancel,
     execution_pause,
@@ -9,10 +8,10 @@ from apps.executions.services.controls import (
     step_retry,
     step_skip,
 )
-from apps.executions.services.start import execution_rerun, execution_start
+from apps.executions.services.start import execution_admit, execution_rerun, execution_start
 
 __all__ = [
-    "admit",
+    "execution_admit",
     "execution_cancel",
     "execution_pause",
     "execution_rerun",

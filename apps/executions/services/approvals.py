@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from jsonschema import Draft202012Validator
 
 from apps.audit.services import audit_record
 from apps.common.exceptions import ApplicationError, Conflict, NotFound
-from apps.executions.engine import lease, outcomes
+from apps.executions.engine import outcomes
+from apps.executions.engine.unit import Unit
 from apps.executions.models import Execution, StepRun
 
 if TYPE_CHECKING:
@@ -35,15 +35,15 @@ def approvals_pending(*, owner: AbstractBaseUser) -> QuerySet[StepRun]:
             .select_related("execution", "execution__workflow").order_by("started_at", "id"))
 
 
-def _waiting(execution: Execution, step_id: str) -> StepRun:
+def _waiting(unit: Unit, execution: Execution, step_id: str) -> tuple[Execution, StepRun]:
     step = StepRun.objects.filter(execution=execution, step_id=step_id).first()
     if step is None:
         raise NotFound(f"No step {step_id!r} in this execution.")
-    _, locked = lease.lock_step(step.pk, execution.pk)
-    if locked is None or locked.status != S.WAITING:
+    locked_execution, locked = unit.lock_step(step.pk, execution.pk)
+    if locked_execution is None or locked is None or locked.status != S.WAITING:
         raise Conflict(f"Step {step_id!r} is not waiting for a decision (it is "
                        f"{locked.status if locked else 'gone'}).", code="not_waiting")
-    return locked
+    return locked_execution, locked
 
 
 def _check_data(fields: dict[str, Any], data: Any) -> dict[str, Any]:
@@ -61,30 +61,30 @@ def _check_data(fields: dict[str, Any], data: Any) -> dict[str, Any]:
     return data
 
 
-@transaction.atomic
 def step_approve(*, execution: Execution, step_id: str, user: AbstractBaseUser,
                  data: Any = None) -> StepRun:
-    step = _waiting(execution, step_id)
-    data = _check_data(approval_request(step)[1], {} if data is None else data)
-    output = {"approved": True, "by": user.get_username(), "at": timezone.now().isoformat(),
-              "data": data}
-    outcomes.step_succeed(step_pk=step.pk, token=step.lease_token, output=output, metrics={})
-    audit_record("step.approve", owner_id=execution.owner_id,
-                 target=f"execution:{execution.pk}", detail={"step": step_id,
-                                                             "fields": sorted(data)})
-    step.refresh_from_db()
+    """Approve a waiting step: its output {approved, by, at, data}, and the run goes on."""
+    with Unit() as unit:
+        execution, step = _waiting(unit, execution, step_id)
+        data = _check_data(approval_request(step)[1], {} if data is None else data)
+        output = {"approved": True, "by": user.get_username(),
+                  "at": timezone.now().isoformat(), "data": data}
+        outcomes.succeed(unit, execution, step, output=output, metrics={})
+        audit_record("step.approve", owner_id=execution.owner_id,
+                     target=f"execution:{execution.pk}",
+                     detail={"step": step_id, "fields": sorted(data)})
     return step
 
 
-@transaction.atomic
 def step_reject(*, execution: Execution, step_id: str, user: AbstractBaseUser,
                 reason: str = "") -> StepRun:
-    step = _waiting(execution, step_id)
-    who = user.get_username()
-    outcomes.step_fail(step_pk=step.pk, token=step.lease_token, error={
-        "type": "approval_rejected", "by": who, "reason": reason,
-        "message": f"rejected by {who}" + (f": {reason}" if reason else "")})
-    audit_record("step.reject", owner_id=execution.owner_id,
-                 target=f"execution:{execution.pk}", detail={"step": step_id})
-    step.refresh_from_db()
+    """Reject a waiting step: it fails with approval_rejected (on_error applies)."""
+    with Unit() as unit:
+        execution, step = _waiting(unit, execution, step_id)
+        who = user.get_username()
+        outcomes.fail(unit, execution, step, error={
+            "type": "approval_rejected", "by": who, "reason": reason,
+            "message": f"rejected by {who}" + (f": {reason}" if reason else "")})
+        audit_record("step.reject", owner_id=execution.owner_id,
+                     target=f"execution:{execution.pk}", detail={"step": step_id})
     return step

@@ -7,12 +7,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from apps.common.exceptions import ApplicationError
-from apps.executions.engine import lease, outcomes
 from apps.executions.models import TERMINAL_EXECUTION, Execution, StepRun
+from apps.executions.services.attempts import Wake
 from apps.executions.services.start import execution_start
 from apps.workflows.models import Workflow
 
@@ -20,43 +19,35 @@ from apps.workflows.models import Workflow
 CHILD_CHECK_S = 30
 
 
-@transaction.atomic
 def child_start(*, step: StepRun, slug: str, inputs: dict[str, Any]) -> Execution:
-    """Start the sub-workflow as a child of the step's execution, inside its slot."""
+    """Start the sub-workflow as a child of the step's execution, inside its slot (linked to
+    the step in the same transaction)."""
     parent = step.execution
     workflow = Workflow.objects.filter(owner_id=parent.owner_id, slug=slug).first()
     if workflow is None:
         raise ApplicationError(f"sub-workflow {slug!r} no longer exists",
                                code="workflow_error")
-    child = execution_start(workflow=workflow, owner=parent.owner, inputs=inputs,
-                            trigger=Execution.Trigger.WORKFLOW, parent=parent,
-                            parent_step_id=step.step_id)
-    StepRun.objects.filter(pk=step.pk).update(child_execution=child)
-    return child
+    return execution_start(workflow=workflow, owner=parent.owner, inputs=inputs,
+                           trigger=Execution.Trigger.WORKFLOW, parent=parent,
+                           parent_step_id=step.step_id)
 
 
 def next_check() -> Any:
     return timezone.now() + timedelta(seconds=CHILD_CHECK_S)
 
 
-@transaction.atomic
-def child_step_wake(*, step_pk: int) -> bool:
-    """The waiting step takes its child's outcome once the child has ended; until then it
-    waits on (and is looked at again later)."""
-    _, step = lease.deferred_step(step_pk)
-    if step is None:
-        return False
+def child_outcome(step: StepRun) -> Wake:
+    """What a waiting `workflow` step comes to: its child's outcome once the child has
+    ended; until then it waits on (and is looked at again later)."""
     child = Execution.objects.filter(pk=step.child_execution_id).first()
     if child is None:
-        return outcomes.step_fail(step_pk=step.pk, token=step.lease_token, error={
-            "type": "workflow_error", "message": "the sub-workflow execution is gone"})
+        return Wake("fail", error={"type": "workflow_error",
+                                   "message": "the sub-workflow execution is gone"})
     if child.status not in TERMINAL_EXECUTION:
-        lease.step_defer(step_pk=step.pk, token=step.lease_token, wake_at=next_check())
-        return False
+        return Wake("wait", wake_at=next_check())
     if child.status == Execution.Status.SUCCEEDED:
-        return outcomes.step_succeed(step_pk=step.pk, token=step.lease_token,
-                                     output=child.output,
-                                     metrics={"child_execution": str(child.pk)})
-    return outcomes.step_fail(step_pk=step.pk, token=step.lease_token, error={
+        return Wake("succeed", output=child.output,
+                    metrics={"child_execution": str(child.pk)})
+    return Wake("fail", error={
         "type": "workflow_error", "message": f"sub-workflow execution {child.pk} {child.status}",
         "child_execution": str(child.pk), "child_error": child.error})

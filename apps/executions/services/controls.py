@@ -6,16 +6,16 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from apps.audit.services import audit_record
-from apps.common.exceptions import ApplicationError, Conflict
+from apps.common.exceptions import ApplicationError, Conflict, NotFound
 from apps.executions import events
 from apps.executions.engine import finishing, frontier, transitions
+from apps.executions.engine.artifacts import artifact_for
+from apps.executions.engine.unit import Unit
 from apps.executions.models import TERMINAL_EXECUTION, Execution, StepRun
 from apps.runtime.params import PARAMS
-from apps.runtime.selectors import runtime_config_get
 from apps.workflows.models import Compilation
 from apps.workflows.selectors import compilation_of_revision
 
@@ -28,25 +28,28 @@ def _audit(action: str, execution: Execution, **detail: Any) -> None:
                  detail=detail)
 
 
-def _lock(execution: Execution) -> Execution:
-    return Execution.objects.select_for_update().get(pk=execution.pk)
+def _locked(unit: Unit, execution: Execution) -> Execution:
+    locked = unit.lock(execution.pk)
+    if locked is None:
+        raise NotFound("No such execution.")
+    return locked
 
 
-@transaction.atomic
 def execution_cancel(*, execution: Execution) -> Execution:
-    """Stop now: no new step starts; running steps are killed by their runner within a
-    heartbeat; pending ones are cancelled; children are cancelled too."""
-    execution = _lock(execution)
-    if execution.status in TERMINAL_EXECUTION:
-        return execution
-    finishing.finish(execution, E.CANCELLED, error={"type": "cancelled",
-                                                    "message": "cancelled by the user"})
-    _audit("execution.cancel", execution)
-    # Children are cancelled after this commits, each in its own transaction: a child that
-    # finishes locks itself and then its parent, so holding the parent while locking a child
-    # here would be the opposite order (a deadlock).
-    transaction.on_commit(partial(_cancel_children, execution.pk))
-    execution.refresh_from_db()
+    """Stop now: no new step starts; steps not started and steps that wait are cancelled;
+    running steps are stopped by their runner within a heartbeat, and the execution's story
+    ends (execution_completed) once they have; children are cancelled too."""
+    with Unit() as unit:
+        execution = _locked(unit, execution)
+        if execution.status in TERMINAL_EXECUTION:
+            return execution
+        finishing.finish(unit, execution, E.CANCELLED,
+                         error={"type": "cancelled", "message": "cancelled by the user"})
+        _audit("execution.cancel", execution)
+        # Children are cancelled after this commits, each in its own unit: a child that
+        # finishes locks itself and then its parent, so holding the parent while locking a
+        # child here would be the opposite order (a deadlock).
+        unit.after_commit(partial(_cancel_children, execution.pk))
     return execution
 
 
@@ -56,41 +59,39 @@ def _cancel_children(execution_id: Any) -> None:
         execution_cancel(execution=child)
 
 
-@transaction.atomic
 def execution_pause(*, execution: Execution) -> Execution:
-    execution = _lock(execution)
-    if execution.status == E.PAUSED:
-        return execution
-    if not transitions.allowed(Execution, execution.status, E.PAUSED):
-        raise Conflict(f"Only a running execution can be paused; this one is "
-                       f"{execution.status}.", code="invalid_transition")
-    transitions.move(execution, E.PAUSED)
-    execution.save(update_fields=["status"])
-    events.execution_paused(execution.pk)
-    _audit("execution.pause", execution)
+    """No new step starts until resumed; running steps finish."""
+    with Unit() as unit:
+        execution = _locked(unit, execution)
+        if execution.status == E.PAUSED:
+            return execution
+        if not transitions.allowed(Execution, execution.status, E.PAUSED):
+            raise Conflict(f"Only a running execution can be paused; this one is "
+                           f"{execution.status}.", code="invalid_transition")
+        unit.move(execution, E.PAUSED)
+        events.execution_paused(unit, execution.pk)
+        _audit("execution.pause", execution)
     return execution
 
 
-@transaction.atomic
 def execution_resume(*, execution: Execution) -> Execution:
-    execution = _lock(execution)
-    if execution.status == E.RUNNING:
-        return execution
-    if execution.status != E.PAUSED:
-        raise Conflict(f"Only a paused execution can be resumed; this one is "
-                       f"{execution.status}.", code="invalid_transition")
-    transitions.move(execution, E.RUNNING)
-    execution.save(update_fields=["status"])
-    events.execution_resumed(execution.pk)
-    config = runtime_config_get(owner=execution.owner_id)
-    for step in StepRun.objects.filter(execution=execution, status__in=[S.QUEUED, S.RETRYING]):
-        frontier.send(execution, step, config=config)  # refused while paused: send again
-    frontier.schedule_ready(execution)
-    _audit("execution.resume", execution)
+    """Go on: steps queued meanwhile are sent again, and whatever became ready is queued."""
+    with Unit() as unit:
+        execution = _locked(unit, execution)
+        if execution.status == E.RUNNING:
+            return execution
+        if execution.status != E.PAUSED:
+            raise Conflict(f"Only a paused execution can be resumed; this one is "
+                           f"{execution.status}.", code="invalid_transition")
+        unit.move(execution, E.RUNNING)
+        events.execution_resumed(unit, execution.pk)
+        rows = unit.steps(execution, artifact_for(execution).ORDER)
+        for step in rows.values():
+            if step.status in (S.QUEUED, S.RETRYING):
+                unit.send_step(execution, step)  # refused while paused: send again
+        frontier.schedule_ready(unit, execution)
+        _audit("execution.resume", execution)
     return execution
-
-
-_REOPEN_FROM = transitions.bulk(StepRun, [S.CANCELLED], S.PENDING)
 
 
 def _check_continuable(execution: Execution) -> None:
@@ -99,18 +100,25 @@ def _check_continuable(execution: Execution) -> None:
                        code="invalid_transition")
 
 
-def _reopen(execution: Execution, from_step: str) -> None:
+def _reopen(unit: Unit, execution: Execution, from_step: str) -> None:
     """Put a failed execution back to running and re-open the steps that were cancelled when
     it failed; `from_step` is the step the user retried or skipped."""
-    StepRun.objects.filter(execution=execution, status__in=_REOPEN_FROM).update(
-        status=S.PENDING, finished_at=None)
+    rows = unit.steps(execution, artifact_for(execution).ORDER)
+    unit.move_all([step for step in rows.values() if step.status == S.CANCELLED], S.PENDING,
+                  finished_at=None)
     if execution.status == E.FAILED:  # a paused or queued one goes on when it resumes
-        transitions.move(execution, E.RUNNING)
         execution.finished_at = None
         execution.duration_ms = None
         execution.error = None
-        execution.save(update_fields=["status", "finished_at", "duration_ms", "error"])
-        events.execution_resumed(execution.pk, reason="continued", from_step=from_step)
+        unit.move(execution, E.RUNNING, "finished_at", "duration_ms", "error")
+        events.execution_resumed(unit, execution.pk, reason="continued", from_step=from_step)
+
+
+def _step(unit: Unit, execution: Execution, step_id: str) -> StepRun:
+    step = unit.steps(execution, [step_id]).get(step_id)
+    if step is None:
+        raise ApplicationError(f"No step {step_id!r} in this execution.", code="not_found")
+    return step
 
 
 def _check_overrides(timeout_seconds: Any, memory_limit_mb: Any) -> dict[str, Any]:
@@ -152,80 +160,71 @@ def _revision(execution: Execution, revision: int) -> Compilation:
     return compilation
 
 
-@transaction.atomic
 def step_retry(*, execution: Execution, step_id: str, inputs: dict[str, Any] | None = None,
                timeout_seconds: int | None = None, memory_limit_mb: int | None = None,
                revision: int | None = None) -> StepRun:
     """Run a failed step again, optionally with new inputs or limits, and continue from it;
     with `revision`, this step and every step after it run that revision's code (fix and
     resume: the steps already done keep their results)."""
-    execution = _lock(execution)
-    step = StepRun.objects.select_for_update().filter(execution=execution,
-                                                      step_id=step_id).first()
-    if step is None:
-        raise ApplicationError(f"No step {step_id!r} in this execution.", code="not_found")
-    if step.status == S.PENDING or (step.status in (S.QUEUED, S.RUNNING, S.RETRYING)):
-        return step  # already going again
-    if step.status != S.FAILED:
-        raise Conflict(f"Only a failed step can be retried; {step_id!r} is {step.status}.",
-                       code="invalid_transition")
-    if execution.status != E.RUNNING:
-        _check_continuable(execution)
-    overrides = dict(step.overrides)
-    overrides.update(_check_overrides(timeout_seconds, memory_limit_mb))
-    if inputs is not None:
-        if not isinstance(inputs, dict):
-            raise ApplicationError("inputs must be an object.", code="invalid",
-                                   fields={"inputs": "Expected an object."})
-        overrides["inputs"] = inputs
-    new = _revision(execution, revision) if revision is not None else None
-    if new is not None and new.pk != execution.compilation_id:
-        history = [*(execution.source or {}).get("revisions", []), {
-            "from": execution.compilation.revision, "to": new.revision, "step_id": step_id,
-            "at": timezone.now().isoformat()}]
-        execution.source = {**(execution.source or {}), "revisions": history}
-        execution.compilation, execution.code_sha256 = new, new.code_sha256
-        execution.save(update_fields=["compilation", "code_sha256", "source"])
-    overrides["max_attempts"] = step.attempts + 1
-    step.overrides = overrides
-    transitions.move(step, S.PENDING)
-    step.finished_at = None
-    step.save()
-    _reopen(execution, step_id)
-    events.step_queued(execution.pk, step_id, retry=True,
-                       overrides={k: v for k, v in overrides.items() if k != "inputs"},
-                       revision=new.revision if new is not None else None)
-    frontier.schedule_ready(execution)
-    _audit("step.retry", execution, step=step_id, revision=new.revision if new else None,
-           changed=sorted(k for k in ("inputs", "timeout_seconds", "memory_limit_mb")
-                          if k in overrides))
-    step.refresh_from_db()
+    with Unit() as unit:
+        execution = _locked(unit, execution)
+        step = _step(unit, execution, step_id)
+        if step.status == S.PENDING or (step.status in (S.QUEUED, S.RUNNING, S.RETRYING)):
+            return step  # already going again
+        if step.status != S.FAILED:
+            raise Conflict(f"Only a failed step can be retried; {step_id!r} is "
+                           f"{step.status}.", code="invalid_transition")
+        if execution.status != E.RUNNING:
+            _check_continuable(execution)
+        overrides = dict(step.overrides)
+        overrides.update(_check_overrides(timeout_seconds, memory_limit_mb))
+        if inputs is not None:
+            if not isinstance(inputs, dict):
+                raise ApplicationError("inputs must be an object.", code="invalid",
+                                       fields={"inputs": "Expected an object."})
+            overrides["inputs"] = inputs
+        new = _revision(execution, revision) if revision is not None else None
+        if new is not None and new.pk != execution.compilation_id:
+            history = [*(execution.source or {}).get("revisions", []), {
+                "from": execution.compilation.revision, "to": new.revision,
+                "step_id": step_id, "at": timezone.now().isoformat()}]
+            execution.source = {**(execution.source or {}), "revisions": history}
+            execution.compilation, execution.code_sha256 = new, new.code_sha256
+            unit.save(execution, "compilation", "code_sha256", "source")
+        overrides["max_attempts"] = step.attempts + 1
+        step.overrides = overrides
+        step.finished_at = None
+        unit.move(step, S.PENDING, "overrides", "finished_at")
+        _reopen(unit, execution, step_id)
+        events.step_queued(unit, execution.pk, step_id, retry=True,
+                           overrides={k: v for k, v in overrides.items() if k != "inputs"},
+                           revision=new.revision if new is not None else None)
+        frontier.schedule_ready(unit, execution)
+        _audit("step.retry", execution, step=step_id, revision=new.revision if new else None,
+               changed=sorted(k for k in ("inputs", "timeout_seconds", "memory_limit_mb")
+                              if k in overrides))
     return step
 
 
-@transaction.atomic
 def step_skip(*, execution: Execution, step_id: str, output: Any = None) -> StepRun:
     """Mark a failed or pending step skipped with a substitute output, and continue."""
-    execution = _lock(execution)
-    step = StepRun.objects.select_for_update().filter(execution=execution,
-                                                      step_id=step_id).first()
-    if step is None:
-        raise ApplicationError(f"No step {step_id!r} in this execution.", code="not_found")
-    if step.status == S.SKIPPED and step.overrides.get("substituted"):
-        return step
-    if step.status not in (S.FAILED, S.PENDING, S.QUEUED, S.CANCELLED):
-        raise Conflict(f"Only a failed or pending step can be skipped; {step_id!r} is "
-                       f"{step.status}.", code="invalid_transition")
-    if execution.status not in (E.RUNNING, E.PAUSED, E.QUEUED):
-        _check_continuable(execution)
-    transitions.move(step, S.SKIPPED)
-    step.output = output
-    step.overrides = {**step.overrides, "substituted": True}
-    step.finished_at = timezone.now()
-    step.save()
-    events.step_skipped(execution.pk, step_id, reason="skipped by the user", output=output)
-    _reopen(execution, step_id)
-    frontier.schedule_ready(execution)
-    _audit("step.skip", execution, step=step_id)
-    step.refresh_from_db()
+    with Unit() as unit:
+        execution = _locked(unit, execution)
+        step = _step(unit, execution, step_id)
+        if step.status == S.SKIPPED and step.overrides.get("substituted"):
+            return step
+        if step.status not in (S.FAILED, S.PENDING, S.QUEUED, S.CANCELLED):
+            raise Conflict(f"Only a failed or pending step can be skipped; {step_id!r} is "
+                           f"{step.status}.", code="invalid_transition")
+        if execution.status not in (E.RUNNING, E.PAUSED, E.QUEUED):
+            _check_continuable(execution)
+        step.output = output
+        step.overrides = {**step.overrides, "substituted": True}
+        step.finished_at = timezone.now()
+        unit.move(step, S.SKIPPED, "output", "overrides", "finished_at")
+        events.step_skipped(unit, execution.pk, step_id, reason="skipped by the user",
+                            output=output)
+        _reopen(unit, execution, step_id)
+        frontier.schedule_ready(unit, execution)
+        _audit("step.skip", execution, step=step_id)
     return step

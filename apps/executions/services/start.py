@@ -6,7 +6,6 @@ import copy
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
 from django.utils import timezone
 from jsonschema import Draft202012Validator
 
@@ -19,6 +18,7 @@ from apps.executions import events, metrics, tracing
 from apps.executions.engine import admission
 from apps.executions.engine.artifacts import artifact_module
 from apps.executions.engine.scope import real_inputs
+from apps.executions.engine.unit import Unit
 from apps.executions.models import Execution, Priority, StepRun
 from apps.executions.services import files
 from apps.runtime.selectors import runtime_config_get
@@ -77,7 +77,6 @@ def runnable_compilation(workflow: Workflow) -> Compilation:
     return compilation
 
 
-@transaction.atomic
 def execution_start(*, workflow: Workflow, owner: AbstractBaseUser | None = None,
                     inputs: dict[str, Any] | None = None, trigger: str = "manual",
                     compilation: Compilation | None = None, parent: Execution | None = None,
@@ -85,9 +84,10 @@ def execution_start(*, workflow: Workflow, owner: AbstractBaseUser | None = None
                     environment: str = "default", idempotency_key: str = "",
                     source: dict[str, Any] | None = None,
                     priority: Priority | None = None) -> Execution:
-    """Validate, persist the ExecutionContext with its steps, then admit it after commit.
-    A repeated idempotency key returns the execution the first call started. A child
-    runs at its parent's priority unless told otherwise."""
+    """Validate, then persist the ExecutionContext with its steps and start it when a slot is
+    free, in one unit of work (else it waits `queued` for an admission). A repeated
+    idempotency key returns the execution the first call started. A child runs at its
+    parent's priority unless told otherwise."""
     owner_id = owner.pk if owner is not None else workflow.owner_id
     if idempotency_key:
         earlier = Execution.objects.filter(owner_id=owner_id, workflow=workflow,
@@ -116,40 +116,53 @@ def execution_start(*, workflow: Workflow, owner: AbstractBaseUser | None = None
     )
     # With a free slot and nobody waiting, start in this same transaction (the common case:
     # one transaction instead of two); otherwise it waits as `queued` for admit().
-    config = runtime_config_get(owner=owner_id)
-    wait = admission.why_wait(execution, module, cap=config["max_concurrent_executions"],
-                              child=parent is not None)
-    if wait is None:
-        admission.mark_started(execution)
-    else:
-        execution.waiting_reason, execution.waiting_on_limit = wait
-    now_running = wait is None
-    execution.save(force_insert=True)
-    steps = StepRun.objects.bulk_create([
-        StepRun(execution=execution, step_id=step_id, step_type=module.STEPS[step_id]["type"])
-        for step_id in module.ORDER
-    ])
-    transaction.on_commit(partial(metrics.execution_started, trigger))
-    if tracing.enabled():
-        request = current_request()
-        transaction.on_commit(partial(
-            tracing.start_call, execution.pk, execution.created_at, timezone.now(), trigger,
-            tracing.caller(request.headers.get("traceparent") if request else None)))
-    if parent is None:  # a child is its parent's doing, already recorded
-        audit_record("execution.start", owner_id=owner_id, target=f"execution:{execution.pk}",
-                     detail={"workflow": workflow.pk, "trigger": trigger,
-                             "priority": Priority(execution.priority).label,
-                             **({"rerun_of": str(rerun_of.pk)} if rerun_of else {})})
-    with events.together():
-        events.execution_queued(execution.pk, workflow_id=workflow.pk,
+    with Unit() as unit:
+        config = runtime_config_get(owner=owner_id)
+        wait = admission.why_wait(unit, execution, module,
+                                  cap=config["max_concurrent_executions"],
+                                  child=parent is not None)
+        if wait is None:
+            admission.mark_started(execution)
+        else:
+            execution.waiting_reason, execution.waiting_on_limit = wait
+        unit.create(execution)
+        unit.create_all([
+            StepRun(execution=execution, step_id=step_id,
+                    step_type=module.STEPS[step_id]["type"])
+            for step_id in module.ORDER
+        ])
+        if parent is not None:  # the parent's `workflow` step waits on this child
+            unit.update(StepRun.objects.filter(execution=parent, step_id=parent_step_id),
+                        child_execution=execution)
+        unit.after_commit(partial(metrics.execution_started, trigger))
+        if tracing.enabled():
+            request = current_request()
+            unit.after_commit(partial(
+                tracing.start_call, execution.pk, execution.created_at, timezone.now(),
+                trigger, tracing.caller(request.headers.get("traceparent") if request
+                                        else None)))
+        if parent is None:  # a child is its parent's doing, already recorded
+            audit_record("execution.start", owner_id=owner_id,
+                         target=f"execution:{execution.pk}",
+                         detail={"workflow": workflow.pk, "trigger": trigger,
+                                 "priority": Priority(execution.priority).label,
+                                 **({"rerun_of": str(rerun_of.pk)} if rerun_of else {})})
+        events.execution_queued(unit, execution.pk, workflow_id=workflow.pk,
                                 revision=compilation.revision, trigger=trigger,
                                 steps=list(module.ORDER))
-        if now_running:
-            admission.begin(execution, config, known={step.step_id: step for step in steps})
-    if wait is not None and not wait.on_limit:  # held by its own limit: nothing to admit
-        transaction.on_commit(partial(admission.admit, owner_id=owner_id, group=(
-            workflow.pk, execution.concurrency_key)))
+        if wait is None:
+            admission.begin(unit, execution)
+        elif not wait.on_limit:  # held by its own limit: nothing to admit
+            unit.after_commit(partial(execution_admit, owner_id=owner_id,
+                                      group=(workflow.pk, execution.concurrency_key)))
     return execution
+
+
+def execution_admit(*, owner_id: int, group: tuple[int, str] | None = None) -> list[str]:
+    """Admit the owner's queued executions into free slots (a run of `group`, the (workflow
+    id, concurrency key), ended; None: look at every queued one). Returns the ids started."""
+    with Unit() as unit:
+        return admission.admit(unit, owner_id, group)
 
 
 def execution_rerun(*, execution: Execution, inputs: dict[str, Any] | None = None,
