@@ -28,7 +28,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from apps.executions import tracing  # noqa: E402
 from apps.realtime.auth import TokenAuthMiddleware  # noqa: E402
-from apps.realtime.routing import websocket_urlpatterns  # noqa: E402
+from config.routing import websocket_urlpatterns  # noqa: E402
 
 tracing.setup("runtime-web")  # only when OTEL_EXPORTER_OTLP_ENDPOINT is set
 

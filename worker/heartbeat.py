@@ -12,12 +12,15 @@ import logging
 import os
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from django.db import connection
 
-from apps.executions.engine.lease import Claim
 from apps.executions.services.attempts import attempt_heartbeat
 from worker.logbuffer import LOG_FLUSH_S, LogBuffer
+
+if TYPE_CHECKING:
+    from apps.executions.engine.lease import Claim
 
 logger = logging.getLogger(__name__)
 HEARTBEAT_S = 0.5

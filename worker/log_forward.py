@@ -10,9 +10,9 @@ from typing import Any
 
 import httpx
 
+from apps.common.outbound import HttpPolicy, HttpStepError, check_destination, pinned
 from apps.executions.models import Execution, LogLine
 from apps.runtime.selectors import runtime_config_get
-from worker.http_step import HttpPolicy, HttpStepError, check_destination, pinned
 
 logger = logging.getLogger(__name__)
 TIMEOUT_S = 5.0

@@ -25,10 +25,9 @@ from typing import Any
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError, connection
 
-from apps.executions.engine.unit import StepRef
 from apps.executions.selectors import step_type_of
 from apps.executions.services import attempts
-from apps.executions.services.attempts import Outcome
+from apps.executions.services.attempts import Outcome, StepRef
 from worker import dispatch
 from worker.context import StepContext
 from worker.heartbeat import Heartbeat

@@ -16,8 +16,7 @@ from celery.signals import (
 from django.db import close_old_connections, connections
 
 from apps.alerts import services as alerts
-from apps.audit.services import audit_purge
-from apps.executions import partitions, tracing
+from apps.executions import tracing
 from apps.executions.services import execution_admit, retention
 from apps.executions.services.sweeper import sweep as run_sweep
 from apps.triggers.services import schedules
@@ -72,13 +71,14 @@ def send_alert(self, notification_id: int) -> str:  # type: ignore[no-untyped-de
 @shared_task(name=names.RETENTION, ignore_result=True)
 def purge_old_executions() -> dict[str, int]:
     """Daily: executions and audit entries older than their owner's retention_days."""
-    return {**retention.purge_old_executions(), "audit_entries": audit_purge()}
+    return {**retention.purge_old_executions(),
+            "audit_entries": retention.purge_old_audit_entries()}
 
 
 @shared_task(name=names.PARTITIONS, ignore_result=True)
 def ensure_partitions() -> list[str]:
     """Hourly: the history's partitions made ahead of now (PostgreSQL; none on SQLite)."""
-    return partitions.ensure_ahead()
+    return retention.history_partitions_ahead()
 
 
 @shared_task(name=names.WAKE_STEP, ignore_result=True)

@@ -18,20 +18,21 @@ from django.utils import timezone
 from apps.alerts import rules
 from apps.alerts.models import AlertNotification, AlertRule
 from apps.audit.services import audit_record
+from apps.common import outbound
 from apps.common.exceptions import ApplicationError
 from apps.common.masking import masker_for
 from apps.runtime.selectors import all_connection_secrets, env_for_execution, runtime_config_get
 from apps.workflows.models import Workflow
-from worker import dispatch, http_step
+from worker import dispatch
 
 MAX_ATTEMPTS = 5
 PARAM_MAX = 1_000_000  # counts, minutes and factors beyond this are typos
 N = AlertNotification.Outcome
 
 
-def _policy(owner_id: int) -> http_step.HttpPolicy:
+def _policy(owner_id: int) -> outbound.HttpPolicy:
     hosts = runtime_config_get(owner=owner_id)["http_allowed_hosts"]
-    return http_step.HttpPolicy(allowed_hosts=frozenset(h.lower().rstrip(".") for h in hosts),
+    return outbound.HttpPolicy(allowed_hosts=frozenset(h.lower().rstrip(".") for h in hosts),
                                 timeout_s=10)
 
 
@@ -59,8 +60,8 @@ def _check(owner_id: int, values: dict[str, Any]) -> dict[str, Any]:
     channel, target = values.get("channel"), str(values.get("target") or "").strip()
     if channel == AlertRule.Channel.WEBHOOK:
         try:
-            http_step.check_destination(target, _policy(owner_id))
-        except http_step.HttpStepError as exc:
+            outbound.check_destination(target, _policy(owner_id))
+        except outbound.HttpStepError as exc:
             fields["target"] = exc.message
         except ValueError as exc:  # a URL urllib cannot even split
             fields["target"] = f"Not a URL: {exc}."
@@ -159,14 +160,14 @@ def alert_deliver(*, notification_id: int) -> str:
             send_mail(subject=f"Runtime Engine alert: {rule.name}", message=notification.text,
                       from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[rule.target])
         else:
-            answer = http_step.perform(
+            answer = outbound.perform(
                 {"method": "POST", "url": rule.target, "body": {"text": notification.text}},
                 policy=_policy(rule.owner_id), connection_kind=None, connection_secret=None,
                 idempotency_key=f"alert:{notification.pk}")
             if not 200 <= answer["status"] < 300:
-                raise http_step.HttpStepError("connection_failure",
+                raise outbound.HttpStepError("connection_failure",
                                               f"the receiver answered {answer['status']}", "")
-    except (http_step.HttpStepError, OSError) as exc:
+    except (outbound.HttpStepError, OSError) as exc:
         notification.last_error = str(getattr(exc, "message", exc))[:2000]
         notification.outcome = N.RETRYING if notification.attempts < MAX_ATTEMPTS else N.FAILED
     else:

@@ -14,7 +14,7 @@ from apps.api.views import (
     triggers,
     workflows,
 )
-from apps.realtime.sse import execution_events
+from apps.api.views.events import execution_events
 
 app_name = "api"
 

@@ -4,15 +4,13 @@ the web app are covered alike; it reads who and where from the current request."
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
-
-from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from apps.audit.context import current_request
 from apps.audit.models import AuditEntry
 from apps.common.throttle import client_address
-from apps.runtime.selectors import retention_cutoffs
 
 V = AuditEntry.Via
 
@@ -37,12 +35,16 @@ def audit_record(action: str, *, owner_id: int, target: str = "",
         user_agent=(request.headers.get("User-Agent", "") if request is not None else "")[:200])
 
 
-def audit_purge(*, days: int | None = None) -> int:
-    """Entries older than each owner's retention_days (or `days`), in one delete per owner."""
-    owners = get_user_model().objects.filter(
-        pk__in=AuditEntry.objects.values("owner_id")).values_list("pk", flat=True)
+def audit_owner_ids() -> list[int]:
+    """The owners that have entries (what a purge looks at)."""
+    return list(AuditEntry.objects.order_by().values_list("owner_id", flat=True).distinct())
+
+
+def audit_purge(*, cutoffs: Mapping[int, datetime]) -> int:
+    """Delete each owner's entries older than their cutoff (the retention service computes
+    them from the runtime settings), in one delete per owner."""
     deleted = 0
-    for owner_id, cutoff in retention_cutoffs(owners, now=timezone.now(), days=days).items():
+    for owner_id, cutoff in cutoffs.items():
         deleted += AuditEntry.objects.filter(owner_id=owner_id,
                                              created_at__lt=cutoff).delete()[0]
     return deleted

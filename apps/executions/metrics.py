@@ -2,14 +2,13 @@
 (counters and histograms, written by every web and worker process into the multiprocess
 directory of settings.METRICS_DIR), what a scrape reads of the current state (queued and
 running executions from the database, broker queue depth from Redis), and the text a scrape
-gets. Labels are closed sets (statuses, triggers, step types, error types, actions): never
+gets (event publishing times are the delivery layer's own: apps/realtime/broadcast.py).
+Labels are closed sets (statuses, triggers, step types, error types, actions): never
 an input value, a name a user typed, or a secret."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Container, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -24,7 +23,6 @@ from worker import dispatch
 
 # Steps run from milliseconds (expressions) to an hour (the ceiling of a step's timeout).
 STEP_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600)
-PUBLISH_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1)
 
 EXECUTIONS_STARTED = Counter("runtime_executions_started", "Executions created, by trigger.",
                              ["trigger"])
@@ -36,12 +34,6 @@ STEP_ATTEMPTS = Histogram("runtime_step_attempt_duration_seconds",
                           ["step_type", "status"], buckets=STEP_BUCKETS)
 STEP_FAILURES = Counter("runtime_step_failures", "Failed step attempts, by step type and "
                         "error type.", ["step_type", "error_type"])
-EVENT_PUBLISH = Histogram("runtime_event_publish_seconds",
-                          "Time to publish a batch of events to Redis pub/sub.",
-                          buckets=PUBLISH_BUCKETS)
-EVENT_PUBLISH_FAILURES = Counter("runtime_event_publish_failures",
-                                 "Event batches that could not be published (clients replay "
-                                 "them from storage).")
 SWEEPER_ACTIONS = Counter("runtime_sweeper_actions", "What the sweeper did, by action.",
                           ["action"])
 
@@ -71,17 +63,6 @@ def attempt_closed(step_type: str, status: str, duration_ms: float | None,
         STEP_ATTEMPTS.labels(kind, _closed(status, _ATTEMPT_STATUSES)).observe(duration_ms / 1000)
     if status == "failed":
         STEP_FAILURES.labels(kind, _closed(error_type, CATALOGUE)).inc()
-
-
-@contextmanager
-def timing_publish() -> Iterator[None]:
-    began = time.perf_counter()
-    try:
-        yield
-    except Exception:
-        EVENT_PUBLISH_FAILURES.inc()
-        raise
-    EVENT_PUBLISH.observe(time.perf_counter() - began)
 
 
 def swept(report: dict[str, int]) -> None:

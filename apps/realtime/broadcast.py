@@ -14,17 +14,25 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from typing import Any
 
 import redis
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
-
-from apps.executions import metrics
+from prometheus_client import Counter, Histogram
 
 logger = logging.getLogger(__name__)
-_local = threading.local()
+_local = threading.local()  # one Redis connection per thread (redis-py's are not shared)
+
+PUBLISH_SECONDS = Histogram("runtime_event_publish_seconds",
+                            "Time to publish a batch of events to Redis pub/sub.",
+                            buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                     0.25, 1))
+PUBLISH_FAILURES = Counter("runtime_event_publish_failures",
+                           "Event batches that could not be published (clients replay them "
+                           "from storage).")
 
 
 def _client() -> redis.Redis:
@@ -64,13 +72,15 @@ def publish_many(messages: list[tuple[str, dict[str, Any]]]) -> bool:
                 {"type": "realtime.events", "payloads": payloads,
                  "texts": [json.dumps(payload) for payload in payloads]})
                for group, payloads in grouped.items()]
+    began = time.perf_counter()
     try:
-        with metrics.timing_publish():
-            _send(layer, encoded)
+        _send(layer, encoded)
     except Exception:  # Redis down or restarting: the stored events are replayed later
+        PUBLISH_FAILURES.inc()
         logger.warning("publish to %s failed; clients will replay from storage",
                        ", ".join(sorted({group for group, _ in messages})), exc_info=True)
         return False
+    PUBLISH_SECONDS.observe(time.perf_counter() - began)
     return True
 
 

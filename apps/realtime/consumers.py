@@ -1,12 +1,15 @@
-"""WebSocket endpoints of the web app: one execution's events (with replay from `after`),
-one workflow's compilation events. Refusals close with a code and never reveal whether
-somebody else's object exists: 4401 anonymous, 4404 not found or not yours, 4400 bad query."""
+"""WebSocket endpoints: a numbered event stream with replay from `after` (an execution's), and
+a channel that starts with a snapshot (a workflow's compilations). Each is given its source by
+its route (config/routing.py): this module knows no app. Refusals close with a code and never
+reveal whether somebody else's object exists: 4401 anonymous, 4404 not found or not yours,
+4400 bad query."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -15,10 +18,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from apps.realtime.groups import group_for_execution, group_for_workflow
-from apps.realtime.stream import EventCursor, owned_execution
-from apps.workflows.models import Workflow
-from apps.workflows.services import compilation_as_dict
+from apps.realtime.stream import EventCursor, owned
 
 CLOSE_BAD_REQUEST = 4400
 CLOSE_UNAUTHENTICATED = 4401
@@ -28,6 +28,12 @@ CLOSE_FINISHED = 4000  # normal end: the execution finished and everything was s
 
 class _OwnedGroupConsumer(AsyncJsonWebsocketConsumer):
     group = ""
+
+    def __init__(self, *, source: Any, group_for: Callable[[Any], str], **kwargs: Any) -> None:
+        """Given by the route (as_asgi(source=…, group_for=…)): where the events come from,
+        and the name of the group they are published on."""
+        super().__init__(**kwargs)
+        self.source, self.group_for = source, group_for
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Channels closes stale database connections before every message with a hop to a
@@ -53,26 +59,27 @@ class _OwnedGroupConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
 
-class ExecutionConsumer(_OwnedGroupConsumer):
-    """Sends ProgressEvents in sequence order, each exactly once, then closes after
-    execution_completed. `?after=<seq>` resumes after what the client already has."""
+class SequencedStreamConsumer(_OwnedGroupConsumer):
+    """Sends a numbered stream's events (an execution's ProgressEvents) in sequence order,
+    each exactly once, then closes after its final event. `?after=<seq>` resumes after what
+    the client already has."""
 
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             return await self._refuse(CLOSE_UNAUTHENTICATED)
-        execution_id = self.scope["url_route"]["kwargs"]["execution_id"]
+        key = self.scope["url_route"]["kwargs"]["key"]
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         try:
             after = int((query.get("after") or ["0"])[0])
         except ValueError:
             return await self._refuse(CLOSE_BAD_REQUEST)
-        if await owned_execution(execution_id, user) is None:
+        if not await owned(self.source, key, user):
             return await self._refuse(CLOSE_NOT_FOUND)
-        self.cursor = EventCursor(execution_id, after)
+        self.cursor = EventCursor(self.source, key, after)
         self.lock = asyncio.Lock()
         self.last_live = 0.0
-        await self._join(group_for_execution(execution_id))  # live first, then the replay
+        await self._join(self.group_for(key))  # live first, then the replay
         await self.accept()
         await self._send_all(await self.cursor.catch_up())
         self.ticker = asyncio.create_task(self._tick())
@@ -88,7 +95,7 @@ class ExecutionConsumer(_OwnedGroupConsumer):
         self.last_live = time.monotonic()
         async with self.lock:
             for payload, text in zip(message["payloads"], message["texts"], strict=True):
-                if self.cursor.finished:  # closed after execution_completed
+                if self.cursor.finished:  # closed after the final event
                     break
                 await self._live(payload, text)
 
@@ -129,26 +136,17 @@ class ExecutionConsumer(_OwnedGroupConsumer):
         await super().disconnect(code)
 
 
-@database_sync_to_async
-def _workflow_state(workflow_id: Any, user: Any) -> dict[str, Any] | None:
-    workflow = Workflow.objects.filter(pk=workflow_id, owner_id=user.pk).first()
-    if workflow is None:
-        return None
-    compilation = workflow.latest_compilation
-    return {"type": "compilation_state", "workflow_id": workflow.pk,
-            "data": compilation_as_dict(compilation) if compilation else None}
-
-
-class WorkflowConsumer(_OwnedGroupConsumer):
-    """The latest CompilationResult on connect, then compilation_started/completed live."""
+class SnapshotStreamConsumer(_OwnedGroupConsumer):
+    """The channel's current state on connect (a workflow's latest CompilationResult, from its
+    source's `snapshot(key, user)`: None refuses), then its live events as published."""
 
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             return await self._refuse(CLOSE_UNAUTHENTICATED)
-        workflow_id = self.scope["url_route"]["kwargs"]["workflow_id"]
-        await self._join(group_for_workflow(workflow_id))
-        state = await _workflow_state(workflow_id, user)
+        key = self.scope["url_route"]["kwargs"]["key"]
+        await self._join(self.group_for(key))  # live first, then the state: nothing between
+        state = await database_sync_to_async(self.source.snapshot)(key, user)
         if state is None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
             self.group = ""

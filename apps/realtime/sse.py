@@ -1,9 +1,9 @@
-"""Server-Sent Events for API clients: GET /api/v1/executions/{id}/events/.
-
-An async view, so an open stream holds no thread: it subscribes to the execution's group,
-replays what the client missed (from `Last-Event-ID` or `?after=`), then relays live events,
-each as `id: <seq>` / `event: <type>` / `data: <ProgressEvent JSON>`. Comment lines keep idle
-connections alive; after execution_completed an `end` event is sent and the stream closes.
+"""Server-Sent Events: a numbered stream (an execution's, for GET
+/api/v1/executions/{id}/events/, whose view in apps/api checks who asks) as an async response,
+so an open stream holds no thread: it subscribes to the stream's group, replays what the
+client missed (from its position), then relays live events, each as `id: <seq>` /
+`event: <type>` / `data: <payload JSON>`. Comment lines keep idle connections alive; after the
+stream's final event an `end` event is sent and the stream closes.
 """
 
 from __future__ import annotations
@@ -14,22 +14,20 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, StreamingHttpResponse
 
-from apps.api.errors import error_body
-from apps.realtime.auth import user_for_token
-from apps.realtime.groups import group_for_execution
-from apps.realtime.stream import EventCursor, owned_execution
+from apps.realtime.stream import EventCursor
 
 
 def _frame(event: dict[str, Any]) -> str:
     return f"id: {event['seq']}\nevent: {event['type']}\ndata: {json.dumps(event)}\n\n"
 
 
-def _position(request: HttpRequest) -> int | None:
+def position(request: HttpRequest) -> int | None:
+    """Where the client is: `Last-Event-ID` (a reconnecting EventSource) or `?after=`; None
+    when it is not a sequence number."""
     raw = request.headers.get("Last-Event-ID") or request.GET.get("after") or "0"
     try:
         value = int(raw)
@@ -38,29 +36,9 @@ def _position(request: HttpRequest) -> int | None:
     return value if value >= 0 else None
 
 
-async def execution_events(request: HttpRequest, pk: Any) -> HttpResponse:
-    if request.method != "GET":
-        return JsonResponse(error_body("method_not_allowed", "Use GET."), status=405)
-    user = await request.auser()
-    if not user.is_authenticated and request.headers.get("Authorization"):
-        user = await database_sync_to_async(user_for_token)(request.headers["Authorization"])
-    if not user.is_authenticated:
-        response = JsonResponse(error_body("not_authenticated",
-                                           "Authentication credentials were not provided."),
-                                status=401)
-        response["WWW-Authenticate"] = "Token"
-        return response
-    after = _position(request)
-    if after is None:
-        return JsonResponse(error_body("invalid", "Last-Event-ID / after must be a sequence "
-                                                  "number.", fields={"after": "A whole number "
-                                                                              ">= 0."}),
-                            status=400)
-    if await owned_execution(pk, user) is None:
-        return JsonResponse(error_body("not_found", "Not found: it does not exist or it is "
-                                                    "not yours."), status=404)
-    response = StreamingHttpResponse(_stream(EventCursor(pk, after)),
-                                     content_type="text/event-stream")
+def event_stream(cursor: EventCursor, group: str) -> StreamingHttpResponse:
+    """The stream from the cursor's position, live from `group`, as text/event-stream."""
+    response = StreamingHttpResponse(_stream(cursor, group), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # proxies must not hold frames back
     return response
@@ -73,9 +51,8 @@ async def _relay(layer: Any, channel: str, queue: asyncio.Queue) -> None:
         queue.put_nowait(await layer.receive(channel))
 
 
-async def _stream(cursor: EventCursor) -> AsyncIterator[str]:
+async def _stream(cursor: EventCursor, group: str) -> AsyncIterator[str]:
     layer = get_channel_layer()
-    group = group_for_execution(cursor.execution_id)
     channel = await layer.new_channel()
     await layer.group_add(group, channel)  # live first, then the replay: no gap between
     queue: asyncio.Queue = asyncio.Queue()

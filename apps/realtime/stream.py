@@ -1,47 +1,53 @@
-"""Gap-free, duplicate-free delivery of an execution's events to one client.
+"""Gap-free, duplicate-free delivery of one numbered event stream (an execution's) to one
+client.
 
 The client's position is the last sequence number it has. We subscribe to the live group
 first, then send every stored event after the position, then live ones: a live event already
 sent by the replay is dropped, and one that arrives ahead of the position (a frame lost while
 Redis restarted, or published out of order by two processes) makes us read the missing ones
-from the database first. Sequence numbers are given out under the execution's row lock, so
-every number below a published one is committed and readable: the fill always succeeds.
+from storage first. Sequence numbers are given out under the stream's row lock, so every
+number below a published one is committed and readable: the fill always succeeds.
 
-Events reach this module already shaped (apps/executions/events/catalogue.py, read back
-through apps/executions/selectors.py): it delivers them and builds none.
+The events come from the stream's `EventSource`, given by the app that owns them (the
+WebSocket routes in config/routing.py, the SSE view in apps/api): this module knows no app,
+and delivers events it does not build.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from channels.db import database_sync_to_async
 
-from apps.executions import selectors
-
-FINAL_EVENT = "execution_completed"
 REPLAY_CHUNK = 500
 
 
-@database_sync_to_async
-def _stored_after(execution_id: Any, after: int, upto: int | None) -> list[dict[str, Any]]:
-    return selectors.events_after(execution_id=execution_id, after=after, upto=upto,
-                                  limit=REPLAY_CHUNK)
+class EventSource(Protocol):
+    """What a numbered stream needs from the app that owns its events."""
+
+    final_event: str  # the type after which the stream is over
+
+    def owned(self, key: Any, user: Any) -> bool:
+        """Whether `user` may follow stream `key` (False for another owner's or a bad key)."""
+
+    def stored_after(self, key: Any, after: int, upto: int | None,
+                     limit: int) -> list[dict[str, Any]]:
+        """Stored events numbered after `after` (and before `upto`), in order, as payloads."""
 
 
-@database_sync_to_async
-def owned_execution(execution_id: Any, user: Any) -> Any:
-    """The execution if this user owns it; None for anybody else's or a bad id."""
+async def owned(source: EventSource, key: Any, user: Any) -> bool:
+    """Whether this user may follow the stream: never an anonymous one."""
     if not getattr(user, "is_authenticated", False):
-        return None
-    return selectors.execution_owned(execution_id=execution_id, user_id=user.pk)
+        return False
+    return await database_sync_to_async(source.owned)(key, user)
 
 
 class EventCursor:
-    """One client's position in one execution's event sequence."""
+    """One client's position in one stream's event sequence."""
 
-    def __init__(self, execution_id: Any, after: int = 0) -> None:
-        self.execution_id = execution_id
+    def __init__(self, source: EventSource, key: Any, after: int = 0) -> None:
+        self.source = source
+        self.key = key
         self.last = max(0, after)
         self.finished = False
 
@@ -54,14 +60,15 @@ class EventCursor:
             out.append(event)
             # Finished when the newest event is the final one: a step retried after the
             # end re-opens the execution, and its later events follow that final event.
-            self.finished = event["type"] == FINAL_EVENT
+            self.finished = event["type"] == self.source.final_event
         return out
 
     async def catch_up(self, upto: int | None = None) -> list[dict[str, Any]]:
         """Every stored event after the position (and before `upto`), in order."""
         out: list[dict[str, Any]] = []
         while True:
-            chunk = await _stored_after(self.execution_id, self.last, upto)
+            chunk = await database_sync_to_async(self.source.stored_after)(
+                self.key, self.last, upto, REPLAY_CHUNK)
             if not chunk:
                 break
             out.extend(self._take(chunk))

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import admin
 
 from apps.common.admin_json import ReadableJSONAdmin, json_display
-from apps.common.exceptions import ApplicationError
-from apps.executions.services import execution_start
 from apps.workflows import services
 from apps.workflows.models import Compilation, InputPreset, Workflow
 
@@ -30,19 +28,8 @@ class WorkflowAdmin(ReadableJSONAdmin):
     search_fields = ("name", "slug", "description", "owner__username")
     readonly_fields = ("revision", "created_at", "updated_at")
     inlines = [CompilationInline]
-    actions = ["run_with_defaults"]
-
-    @admin.action(description="Run with default inputs")
-    def run_with_defaults(self, request, queryset):  # type: ignore[no-untyped-def]
-        for workflow in queryset:
-            try:
-                execution = execution_start(workflow=workflow, owner=workflow.owner, inputs={},
-                                            trigger="manual")
-            except ApplicationError as exc:
-                self.message_user(request, f"{workflow}: {exc.message} {exc.fields or ''}",
-                                  level=messages.ERROR)
-            else:
-                self.message_user(request, f"{workflow}: execution {execution.pk} queued")
+    # "Run with default inputs" is added by apps/executions/admin.py: starting runs is that
+    # app's, and it builds on this one, not the other way round.
 
     @admin.display(description="compilation")
     def compile_status(self, obj: Workflow) -> str:

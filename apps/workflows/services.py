@@ -12,9 +12,8 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from apps.common.exceptions import ApplicationError
-from apps.realtime import broadcast
-from apps.realtime.groups import group_for_workflow
 from apps.runtime.models import Connection, EnvVar
+from apps.workflows import events
 from apps.workflows.models import Compilation, InputPreset, Workflow
 from compiler import CompileContext, SubWorkflow, compile_definition
 
@@ -100,10 +99,7 @@ def _called_slugs(definition: Any) -> list[str]:
 
 def workflow_compile(*, workflow: Workflow) -> Compilation:
     """Compile the workflow's current revision, store the result, announce both ends."""
-    group = group_for_workflow(workflow.pk)
-    transaction.on_commit(lambda: broadcast.publish(
-        group, {"type": "compilation_started", "workflow_id": workflow.pk,
-                "data": {"revision": workflow.revision}}))
+    events.compilation_started(workflow)
     result = compile_definition(
         workflow.definition, compile_context_for(owner=workflow.owner, slug=workflow.slug)
     )
@@ -120,30 +116,8 @@ def workflow_compile(*, workflow: Workflow) -> Compilation:
         dependencies=result.artifacts.dependencies,
         issues=[issue.as_dict() for issue in result.issues],
     )
-    payload = compilation_as_dict(compilation)
-    transaction.on_commit(lambda: broadcast.publish(
-        group, {"type": "compilation_completed", "workflow_id": workflow.pk, "data": payload}))
+    events.compilation_completed(compilation)
     return compilation
-
-
-def compilation_as_dict(compilation: Compilation) -> dict[str, Any]:
-    """The CompilationResult shape (docs/workflow-format.md)."""
-    return {
-        "id": compilation.pk,
-        "workflow_id": compilation.workflow_id,
-        "revision": compilation.revision,
-        "status": compilation.status,
-        "timestamp": compilation.compiled_at.isoformat(),
-        "duration_ms": compilation.duration_ms,
-        "compiler_version": compilation.compiler_version,
-        "artifacts": {
-            "generated_code": compilation.generated_code,
-            "code_sha256": compilation.code_sha256,
-            "source_map": compilation.source_map,
-            "dependencies": compilation.dependencies,
-        },
-        "issues": compilation.issues,
-    }
 
 
 @transaction.atomic

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "apps.realtime",
     "apps.api",
     "apps.web",
+    "worker",
 ]
 
 MIDDLEWARE = [

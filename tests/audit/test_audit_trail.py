@@ -10,8 +10,8 @@ import uuid
 import pytest
 
 from apps.audit.models import AuditEntry
-from apps.audit.services import audit_purge
 from apps.executions.models import Execution, StepRun
+from apps.executions.services.retention import purge_old_audit_entries
 from tests.api.conftest import create_workflow, token_client
 from tests.executions.helpers import py_node
 from worker import runner
@@ -95,5 +95,5 @@ def test_entries_are_append_only_and_kept_by_retention(staff_client, user):
     assert staff_client.get("/admin/audit/auditentry/").status_code == 200
     assert staff_client.get("/admin/audit/auditentry/add/").status_code == 403
     assert staff_client.post(f"/admin/audit/auditentry/{entry.pk}/delete/").status_code == 403
-    assert audit_purge(days=30) == 0
-    assert audit_purge(days=0) >= 1 and not AuditEntry.objects.filter(pk=entry.pk).exists()
+    assert purge_old_audit_entries(days=30) == 0
+    assert purge_old_audit_entries(days=0) >= 1 and not AuditEntry.objects.filter(pk=entry.pk).exists()

@@ -1,8 +1,8 @@
 """rowsql's shortcuts must write and commit exactly what the ORM would: values of plain types
 skip Field.get_db_prep_save only where the field would hand them back unchanged (rowvalues);
-a queryset compiled once per shape (`existing_of`) answers as the queryset itself; and a COMMIT
-sent with a block's last statements happens only in the outermost transaction, with its
-on_commit hooks still run after it."""
+a queryset compiled once per shape (`existing_of`) answers as the queryset itself; and the
+COMMIT a unit of work sends with its last statements happens only in the outermost
+transaction, with its on_commit hooks still run after it."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ import pytest
 from django.db import connection, models, transaction
 
 from apps.common import rowsql, rowvalues
+from apps.executions.engine.unit import Unit
 from apps.executions.models import Execution, ExecutionEvent, StepAttempt, StepRun
 from apps.executions.selectors import queue_unblocked_by
+from bench.roundtrips import counting
 from tests.factories import make_execution
 
 SAMPLES = ["text", "", 0, 7, -3, 2.5, True, False, None, uuid.uuid4(),
@@ -73,26 +75,27 @@ pg_only = pytest.mark.skipif(connection.vendor != "postgresql",
 
 @pg_only
 @pytest.mark.django_db(transaction=True)
-def test_the_last_round_trip_carries_the_commit_and_hooks_still_run(user):
+def test_a_units_commit_rides_its_last_round_trip_and_hooks_still_run(user):
     ran: list[str] = []
-    with transaction.atomic():
-        transaction.on_commit(lambda: ran.append("hook"))
-        rowsql.run(rowsql.updating_many(type(user), [user.pk], first_name="Ada"), commit=True)
-        assert connection.connection.pgconn.transaction_status == 0  # idle: committed
-        assert ran == []  # hooks wait for Django's own commit, which costs nothing now
-    assert ran == ["hook"]
+    with counting(connection) as count, Unit() as unit:
+        unit.after_commit(lambda: ran.append("hook"))
+        user.first_name = "Ada"
+        unit.save(user, "first_name")
+        assert ran == []
+    assert ran == ["hook"]  # after the commit, as always
+    assert count.calls == 1 and count.waits == 2  # BEGIN, then the write with the COMMIT
     user.refresh_from_db()
     assert user.first_name == "Ada"
 
 
 @pg_only
 @pytest.mark.django_db(transaction=True)
-def test_inside_a_savepoint_or_after_an_error_nothing_commits_early(user):
+def test_a_unit_inside_another_transaction_commits_nothing_early(user):
     with transaction.atomic():
-        with transaction.atomic():  # a savepoint: the outer block decides
-            rowsql.run(rowsql.updating_many(type(user), [user.pk], first_name="Kept?"),
-                       commit=True)
-            assert connection.connection.pgconn.transaction_status != 0
+        with Unit() as unit:  # a savepoint: the outer block decides
+            user.first_name = "Kept?"
+            unit.save(user, "first_name")
+        assert connection.connection.pgconn.transaction_status != 0  # still in it
         transaction.set_rollback(True)
     user.refresh_from_db()
     assert user.first_name != "Kept?"
@@ -102,10 +105,15 @@ def test_inside_a_savepoint_or_after_an_error_nothing_commits_early(user):
 @pytest.mark.django_db(transaction=True)
 def test_a_failing_last_round_trip_commits_nothing(user, django_user_model):
     other = django_user_model.objects.create_user("someone-else", password="x" * 12)
-    with pytest.raises(Exception), transaction.atomic():  # noqa: B017, PT011 - IntegrityError
-        rowsql.run(rowsql.updating_many(type(user), [user.pk], first_name="Undone"),
-                   rowsql.updating_many(type(user), [other.pk], username=user.username),
-                   commit=True)
+    user.first_name, other.username = "Undone", user.username  # the second one clashes
+
+    def both() -> None:
+        with Unit() as unit:
+            unit.save(user, "first_name")
+            unit.save(other, "username")
+
+    with pytest.raises(Exception):  # noqa: B017, PT011 - IntegrityError
+        both()
     user.refresh_from_db()
     assert user.first_name != "Undone"
     assert rowsql.run(rowsql.updating_many(type(user), [user.pk], first_name="After")) == [1]

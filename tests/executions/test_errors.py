@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from apps.common import outbound
 from apps.common.exceptions import ApplicationError
 from apps.executions.services import execution_start, step_retry
 from apps.runtime import services as runtime_services
 from apps.workflows import services as workflow_services
 from tests.conftest import load_example
 from tests.executions.helpers import finished, py_node, start, steps_by_id
-from worker import http_step
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -110,13 +110,13 @@ def test_expect_status_any_accepts_every_status(worker, user, http_server):
     (None, 500, "a 2xx status"), ("any", 500, None), (201, 201, None), (201, 200, "201"),
     ([200, 404], 404, None), ([200, 404], 500, "200, 404")])
 def test_status_rule(expected, status, problem):
-    assert http_step.status_problem(expected, status) == problem
+    assert outbound.status_problem(expected, status) == problem
 
 
 def test_error_urls_show_no_credentials_or_query():
-    assert http_step.shown_url("https://user:pw@api.example:8443/v1/x?key=s3cret#f") == \
+    assert outbound.shown_url("https://user:pw@api.example:8443/v1/x?key=s3cret#f") == \
         "https://api.example:8443/v1/x?…"
-    assert http_step.shown_url("http://api.example/v1") == "http://api.example/v1"
+    assert outbound.shown_url("http://api.example/v1") == "http://api.example/v1"
 
 
 def test_bad_inputs_are_input_validation_with_field_errors(user):

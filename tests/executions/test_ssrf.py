@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from apps.common.outbound import HttpPolicy, HttpStepError, perform
 from tests.httpserver import start_server
-from worker.http_step import HttpPolicy, HttpStepError, perform
 
 REAL_GETADDRINFO = socket.getaddrinfo
 REAL_CONNECT = socket.socket.connect

@@ -1,4 +1,4 @@
-"""`http`: one request through the SSRF guard (worker/http_step.py), with the named
+"""`http`: one request through the SSRF guard (worker/outbound.py), with the named
 connection's credentials and an Idempotency-Key per step of the execution."""
 
 from __future__ import annotations
@@ -6,9 +6,8 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from apps.executions import tracing
+from apps.common import outbound
 from apps.runtime.selectors import connection_get
-from worker import http_step
 from worker.steps.base import StepError, StepRunner
 
 if TYPE_CHECKING:
@@ -27,19 +26,18 @@ def run(ctx: StepContext, request: dict[str, Any]) -> Any:
                             "exist", suggestion="Create it under Runtime settings → "
                             "Connections.")
         kind = conn.kind
-    policy = http_step.HttpPolicy(
+    policy = outbound.HttpPolicy(
         allowed_hosts=frozenset(h.lower().rstrip(".") for h in
                                 ctx.config["http_allowed_hosts"]),
         timeout_s=ctx.timeout_s)
     started = time.monotonic()
     try:
-        result = http_step.perform(request, policy=policy, connection_kind=kind,
+        result = outbound.perform(request, policy=policy, connection_kind=kind,
                                    connection_secret=secret,
                                    idempotency_key=f"{ctx.claim.execution.pk}:"
                                                    f"{ctx.step.step_id}",
-                                   traceparent=tracing.traceparent(
-                                       ctx.claim.execution.pk, ctx.step.step_id, ctx.attempt))
-    except http_step.HttpStepError as exc:
+                                   traceparent=ctx.claim.traceparent)
+    except outbound.HttpStepError as exc:
         raise StepError(exc.kind, ctx.scope.mask(exc.message),
                         suggestion=exc.suggestion) from None
     ctx.metrics = {"wall_seconds": round(time.monotonic() - started, 4)}

@@ -8,8 +8,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.api.serializers.executions import PRIORITY_HELP, PriorityField
+from apps.workflows.events import compilation_as_dict
 from apps.workflows.models import Compilation, InputPreset, Workflow
-from apps.workflows.services import compilation_as_dict
 
 
 class IssueSerializer(serializers.Serializer):

@@ -56,6 +56,12 @@ class Claim:
         # heartbeat or with the attempt's end, whichever comes first (no transaction of its own).
         self._inputs: dict[str, Any] = {}  # {"inputs": value} while not yet written
 
+    @property
+    def traceparent(self) -> str | None:
+        """The W3C trace header that names this attempt's span (None: traces are off): an
+        `http` step sends it, so the service it calls joins the execution's trace."""
+        return tracing.traceparent(self.execution.pk, self.step.step_id, self.attempt)
+
     def hold_inputs(self, inputs: Any) -> None:
         """Keep the step's inputs (masked) for the next write of the step's row."""
         self._inputs = {"inputs": inputs}

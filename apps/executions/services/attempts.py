@@ -19,6 +19,10 @@ from apps.executions.engine.scope import build_scope
 from apps.executions.engine.unit import StepRef, Unit
 from worker import dispatch
 
+__all__ = ["Claim", "Outcome", "StepRef", "Wake", "attempt_claim", "attempt_commit",
+           "attempt_heartbeat", "attempt_logs", "attempt_metrics", "attempts_run_inline",
+           "step_wake"]
+
 # Expression-only steps of one execution that run back to back share a transaction for at
 # most this long (their events go live together, and the execution's row stays locked), and
 # at most this many.

@@ -15,6 +15,7 @@ from django.db.models import Max, Min, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from apps.audit.services import audit_owner_ids, audit_purge
 from apps.executions import partitions, sql
 from apps.executions.models import (
     TERMINAL_EXECUTION,
@@ -116,3 +117,16 @@ def _one_pass(old: Any, batch: int, now: Any, report: dict[str, int]) -> bool:
         report["executions"] += _delete_batch([pk for pk, _ in rows], now)
         report["batches"] += 1
         deleted = True
+
+
+def purge_old_audit_entries(*, days: int | None = None) -> int:
+    """Audit entries older than their owner's `retention_days` (or `days`): the audit trail
+    is kept as long as the history it describes."""
+    cutoffs = retention_cutoffs(audit_owner_ids(), now=timezone.now(), days=days)
+    return audit_purge(cutoffs=cutoffs)
+
+
+def history_partitions_ahead() -> list[str]:
+    """The history's partitions made ahead of now (PostgreSQL; none elsewhere): retention
+    drops whole partitions later (apps/executions/partitions.py)."""
+    return partitions.ensure_ahead()

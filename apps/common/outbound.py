@@ -1,4 +1,6 @@
-"""`http` steps: httpx with an SSRF guard, credentials from named connections, size caps.
+"""Requests to the outside world, guarded: httpx with an SSRF guard, credentials from named
+connections, size caps. `http` steps (worker/steps/http.py), alert webhooks
+(apps/alerts/services.py) and log forwarding (worker/log_forward.py) all go through it.
 
 Every destination, including each redirect hop, is resolved first and refused when any of its
 addresses is not globally routable (loopback, private, link-local, shared, reserved, also when
