@@ -24,13 +24,16 @@ import psutil  # noqa: E402
 import redis  # noqa: E402
 from celery import chain  # noqa: E402
 from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.db.models import Max, Min  # noqa: E402
 
+from apps.executions.engine.scope import owner_snapshot  # noqa: E402
 from apps.executions.models import TERMINAL_EXECUTION, Execution, StepRun  # noqa: E402
-from apps.executions.services import execution_start  # noqa: E402
+from apps.executions.services import attempts, execution_start  # noqa: E402
 from apps.workflows import services as workflow_services  # noqa: E402
 from bench import raw_celery  # noqa: E402
 from bench.breakdown import Breakdown  # noqa: E402
+from bench.roundtrips import counting  # noqa: E402
 from config.celery_app import app as celery_app  # noqa: E402
 from worker.sandbox import Sandbox  # noqa: E402
 
@@ -86,6 +89,49 @@ def raw_rate(count: int) -> tuple[float, Breakdown]:
     finally:
         stop(worker)
     return count / (last - first), where
+
+
+def python_claim_and_commit(user, runs: int = 40) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+    """A python step's claim and commit through the worker's doors, in this process (no
+    worker runs meanwhile: nothing else takes the steps): database calls, network round
+    trips and time of each, for a step that queues a successor and for one that ends the
+    execution. The step's own code is not run: what is left is the engine's part."""
+    code = "def run(i, c):\n    return 1\n"
+    node = {"type": "python", "data": {"timeout_seconds": 10, "config": {"code": code}}}
+    wf = workflow_services.workflow_create(owner=user, slug="py2", definition={
+        "name": "py2", "nodes": [{"id": "a", **node}, {"id": "b", **node}],
+        "edges": [{"source": "a", "target": "b"}], "output": "{{ steps.b.output }}"})
+    seen: dict[str, list[tuple[int, int, float]]] = {}
+    for _ in range(runs):
+        execution = execution_start(workflow=wf, owner=user, inputs={})
+        owner_snapshot(execution)  # a warm worker has its owner's settings
+        for step_id in ("a", "b"):
+            ref = attempts.StepRef(str(execution.pk), step_id, "python", execution.code_sha256)
+            began = time.perf_counter()
+            with counting(connection) as claimed:
+                claim = attempts.attempt_claim(ref, worker="bench:1")
+            middle = time.perf_counter()
+            with counting(connection) as committed:
+                attempts.attempt_commit(claim, attempts.Outcome("succeeded", output=1))
+            ended = time.perf_counter()
+            seen.setdefault(f"{step_id}:claim", []).append(
+                (claimed.calls, claimed.waits or 0, (middle - began) * 1000))
+            seen.setdefault(f"{step_id}:commit", []).append(
+                (committed.calls, committed.waits or 0, (ended - middle) * 1000))
+
+    def cell(key: str) -> str:
+        calls, waits, ms = (statistics.median(v[i] for v in seen[key]) for i in range(3))
+        wire = f", {waits:.0f} on the wire" if connection.vendor == "postgresql" else ""
+        return f"{calls:.0f} calls{wire}, {ms:.2f} ms"
+
+    return [("python step: claim / commit, queueing a successor",
+             f"{cell('a:claim')} / {cell('a:commit')}",
+             f"median of {runs}, in-process (target: 2 calls each; on the wire psycopg's "
+             f"BEGIN is one more)"),
+            ("python step: claim / commit, ending the execution",
+             f"{cell('b:claim')} / {cell('b:commit')}",
+             "the commit also renders the output, closes the execution and asks whether a "
+             "queued run can take the slot, in the same calls")]
 
 
 def main() -> None:
@@ -208,6 +254,7 @@ def main() -> None:
         start_rate = statistics.median(start_rates)
         rows.append(("execution starts, one client", f"{start_rate:.0f} /s",
                      "validated, stored with its steps and events, first step queued"))
+        rows += python_claim_and_commit(user)
     finally:
         stop(engine, raw)
     print_table("Engine benchmark", rows)

@@ -50,7 +50,8 @@ CATALOGUE: dict[str, EventType] = {t.name: t for t in [
     EventType("execution_paused", "a user paused it: no new step starts", step=False),
     EventType("execution_resumed", "a user resumed it, or continued it after a retry or skip",
               (), ("reason", "from_step"), step=False),
-    EventType("execution_completed", "it ended: succeeded, failed or cancelled",
+    EventType("execution_completed", "it ended: succeeded, failed or cancelled; always its "
+              "last event (a stopped run's running steps record their own end first)",
               ("status",), ("output", "error"), step=False, duration=True),
     EventType("step_queued", "its predecessors are done (or a user retried it, `revision` "
               "when with a new revision of the workflow)", (), ("retry", "overrides", "revision")),
@@ -67,7 +68,8 @@ CATALOGUE: dict[str, EventType] = {t.name: t for t in [
               ("reason",), ("output",)),
     EventType("step_waiting", "an approval step waits for a person's decision",
               ("message", "fields")),
-    EventType("step_cancelled", "the execution was stopped while the step ran or waited",
+    EventType("step_cancelled", "the execution was stopped before the step ran, while it "
+              "ran, or while it waited",
               ("reason", "attempt")),
     EventType("logs", "a batch of its log lines is stored",
               ("first_seq", "last_seq", "lines")),
