@@ -55,6 +55,7 @@ class Claim:
         # What the step was given (masked), not yet written: it goes out with the first
         # heartbeat or with the attempt's end, whichever comes first (no transaction of its own).
         self._inputs: dict[str, Any] = {}  # {"inputs": value} while not yet written
+        self.sent_inputs: dict[str, Any] = {}  # what the last heartbeat took to write
 
     @property
     def traceparent(self) -> str | None:
@@ -141,18 +142,20 @@ def deferred(unit: Unit, step_pk: int) -> tuple[Execution, StepRun] | None:
     return execution, step
 
 
-def heartbeat(unit: Unit, claim: Claim) -> str:
-    """Renew the lease (writing the step's inputs when they wait); what the runner should do:
-    "run", "cancel" (the execution was stopped) or "lost" (the lease moved on)."""
+def heartbeat(unit: Unit, claim: Claim) -> list[Any]:
+    """Renew the lease (writing the step's inputs when they wait), in the unit's commit; the
+    answers arrive then: read them with `heartbeat_verdict` once the unit has ended."""
     inputs = claim.take_inputs()
-    try:
-        renewed, status = unit.run(
-            sql.renewing_lease(claim.step.pk, claim.token, timezone.now(), inputs),
-            sql.status_of_execution(claim.execution.pk))
-    except Exception:
-        if inputs:  # the next beat writes them
-            claim.hold_inputs(inputs["inputs"])
-        raise
+    claim.sent_inputs = inputs  # handed back if the beat fails
+    return unit.with_commit(
+        sql.renewing_lease(claim.step.pk, claim.token, timezone.now(), inputs),
+        sql.status_of_execution(claim.execution.pk))
+
+
+def heartbeat_verdict(answers: list[Any]) -> str:
+    """What the runner should do after a beat: "run", "cancel" (the execution was stopped) or
+    "lost" (the lease moved on)."""
+    renewed, status = answers
     if not renewed:
         return "lost"
     return "cancel" if status in (E.CANCELLED, E.FAILED) else "run"

@@ -349,6 +349,16 @@ class Unit:
         answer goes to `found` before the commit (which may then schedule what follows)."""
         self._asks.append(rowsql.existing_of(build, *args, found=found))
 
+    def with_commit(self, *statements: rowsql.Statement) -> list[Any]:
+        """Statements of sql.py's sent in the commit's round trip, after everything else;
+        their results fill the returned list then (read it once the unit has ended)."""
+        answers: list[Any] = []
+        for statement in statements:
+            self._asks.append(rowsql.Statement(
+                statement.sql, statement.params,
+                lambda cursor, read=statement.read: answers.append(read(cursor))))
+        return answers
+
     # ---- events and messages ---------------------------------------------------------------
 
     def record(self, event: ExecutionEvent, *, current_step: str | None = None

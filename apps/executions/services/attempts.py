@@ -146,9 +146,16 @@ def _record(unit: Unit, claim: Claim, outcome: Outcome) -> str:
 
 
 def attempt_heartbeat(claim: Claim) -> str:
-    """Renew the lease: "run", "cancel" (the execution was stopped) or "lost"."""
-    with Unit() as unit:
-        return lease.heartbeat(unit, claim)
+    """Renew the lease: "run", "cancel" (the execution was stopped) or "lost" (one round trip
+    with its COMMIT, after psycopg's BEGIN)."""
+    try:
+        with Unit() as unit:
+            answers = lease.heartbeat(unit, claim)
+    except Exception:
+        if claim.sent_inputs:  # the next beat writes them
+            claim.hold_inputs(claim.sent_inputs["inputs"])
+        raise
+    return lease.heartbeat_verdict(answers)
 
 
 def attempt_logs(claim: Claim, lines: list[tuple[datetime, str, str]], *,
