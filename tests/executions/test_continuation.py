@@ -94,7 +94,8 @@ def _python_chain(n: int, timeout_s: int = 10) -> dict:
             "edges": [{"source": f"s{i}", "target": f"s{i + 1}"} for i in range(n - 1)]}
 
 
-def test_one_task_runs_a_chain_of_python_steps_each_with_its_own_claim(user, monkeypatch):
+def test_one_task_runs_a_chain_of_python_steps_each_with_its_own_claim(
+        user, monkeypatch, steps_in_the_test_transaction):
     monkeypatch.setattr(dispatch, "steps_waiting", lambda: False)  # an idle broker
     with transaction.atomic():
         execution = start(user, _python_chain(3))
@@ -113,8 +114,8 @@ def test_one_task_runs_a_chain_of_python_steps_each_with_its_own_claim(user, mon
 
 
 @pytest.mark.parametrize("soft_limit_s", [None, 15.0])
-def test_a_python_successor_the_task_limit_cannot_cover_goes_to_the_broker(user, monkeypatch,
-                                                                           soft_limit_s):
+def test_a_python_successor_the_task_limit_cannot_cover_goes_to_the_broker(
+        user, monkeypatch, soft_limit_s, steps_in_the_test_transaction):
     """None: a task of unknown limits; 15 s: less than the successor's own soft limit (its
     10 s timeout + grace), so it could meet the task's limit before its own timeout."""
     monkeypatch.setattr(dispatch, "steps_waiting", lambda: False)
