@@ -7,8 +7,10 @@ trip more: the BEGIN psycopg sends before a transaction's first statement."""
 
 from __future__ import annotations
 
+import functools
+
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from apps.executions.engine.scope import owner_snapshot
 from apps.executions.engine.unit import StepRef
@@ -17,6 +19,7 @@ from apps.executions.services import attempts
 from apps.executions.services.attempts import Outcome
 from bench.roundtrips import counting
 from tests.executions.helpers import py_node, start
+from worker import dispatch
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -33,16 +36,30 @@ def _claim_and_commit(execution, step_id: str):  # type: ignore[no-untyped-def]
         claim = attempts.attempt_claim(ref, worker="w:1")
     assert claim is not None
     with counting(connection) as committed:
-        result, kept = attempts.attempt_commit(claim, Outcome("succeeded", output=1))
-    assert result == "succeeded" and kept is None
+        # keep=…: the next step stays here (its message would reach a session worker)
+        result, kept = attempts.attempt_commit(claim, Outcome("succeeded", output=1),
+                                               keep=lambda kind, timeout_s: True)
+    assert result == "succeeded"
     return claimed, committed
+
+
+def _started_here(user, definition):  # type: ignore[no-untyped-def]
+    """Started, its first step's message kept from the broker: a worker of another test of
+    the session must not take it; this test claims it."""
+    with transaction.atomic():
+        execution = start(user, definition)
+        connection.run_on_commit[:] = [entry for entry in connection.run_on_commit
+                                       if not (isinstance(entry[1], functools.partial)
+                                               and entry[1].func is dispatch.enqueue_step)]
+    return execution
 
 
 def test_a_python_step_is_claimed_in_two_calls_and_committed_in_two(user):
     # given a two-step python chain, started, its owner's settings read once (warm)
-    execution = start(user, {"name": "rt", "nodes": [py_node("a", CODE), py_node("b", CODE)],
-                             "edges": [{"source": "a", "target": "b"}],
-                             "output": "{{ steps.b.output }}"})
+    execution = _started_here(user, {"name": "rt", "nodes": [py_node("a", CODE),
+                                                             py_node("b", CODE)],
+                                     "edges": [{"source": "a", "target": "b"}],
+                                     "output": "{{ steps.b.output }}"})
     owner_snapshot(execution)
     # when the first step is claimed and committed (queueing the second), then the second
     # (ending the execution)
