@@ -7,8 +7,7 @@ typed errors in `errors`, the API's shapes in `models` (generated from the OpenA
         output = engine.run(workflow_id, {"who": "Ada"})   # start, follow the stream, output
 """
 
-from runtime_engine_client import errors
-from runtime_engine_client._openapi import models
+from runtime_engine_client import errors, models
 from runtime_engine_client.aio import AsyncClient
 from runtime_engine_client.client import Client
 from runtime_engine_client.errors import (
