@@ -247,7 +247,11 @@ def test_logs_history_tokens_and_errors(engine, worker):
     assert updated.description == "Ticks thirty times"
     assert engine.compile(workflow.id).status.value == "success"
     assert len(list(engine.compilations(workflow.id))) == 3  # create, update, compile
-    # tokens
+    # tokens: a password swapped for one, created, listed, revoked
+    with Client.login(engine.api._base_url, "alice", "pw-for-tests-1") as logged_in:
+        assert logged_in.token and [w.slug for w in logged_in.workflows()] == ["ticks"]
+    with pytest.raises(errors.NotAuthenticated):
+        Client.login(engine.api._base_url, "alice", "wrong")
     created = engine.create_token()
     assert created.token_key in [t.token_key for t in engine.tokens()]
     engine.revoke_token(created.token_key)

@@ -36,7 +36,6 @@ class Follower:
         self.ended = False
         self.delay = 2.0  # until the server's `retry:` says otherwise
         self.lost_in_a_row = 0
-        self.reconnects = -1
         self.deadline = None if timeout is None else time.monotonic() + timeout
 
     def _check_deadline(self) -> None:
@@ -46,7 +45,6 @@ class Follower:
                               status="unknown")
 
     def headers(self) -> dict[str, str]:
-        self.reconnects += 1
         return {"Last-Event-ID": str(self.last)} if self.last else {}
 
     def http_timeout(self) -> httpx.Timeout:
