@@ -220,13 +220,13 @@ def _save(workflow: Workflow | None, owner: AbstractBaseUser,
     name = item.name if item.name is not None else item.definition.get("name")
     description = (item.description if item.description is not None
                    else item.definition.get("description"))
+    action = "create" if workflow is None else "update"
     try:
         if workflow is None:
             workflow = services.workflow_create(owner=owner, definition=item.definition,
                                                 name=name or item.slug, slug=item.slug,
                                                 description=description)
-            change = WorkflowChange(item.slug, "create",
-                                    [f"+ {len(item.definition.get('nodes') or [])} node(s)"])
+            found = [f"+ {len(item.definition.get('nodes') or [])} node(s)"]
         else:
             found = _differences(workflow, item.definition, name, description)
             if not found:
@@ -234,18 +234,15 @@ def _save(workflow: Workflow | None, owner: AbstractBaseUser,
             workflow = services.workflow_update(workflow=workflow, definition=item.definition,
                                                 name=name or workflow.name,
                                                 description=description)
-            change = WorkflowChange(item.slug, "update", found)
     except ApplicationError as error:  # a name or slug the services refuse
         problems = "; ".join(f"{key}: {value}" for key, value in error.fields.items())
-        return WorkflowChange(item.slug, "create" if workflow is None else "update",
-                              status=Compilation.Status.ERROR,
+        return WorkflowChange(item.slug, action, status=Compilation.Status.ERROR,
                               issues=[{"type": "error", "code": error.code,
                                        "message": f"{error.message} {problems}".strip()}])
     compilation = workflow.latest_compilation
-    change.revision = workflow.revision
-    change.status = compilation.status if compilation else None
-    change.issues = list(compilation.issues) if compilation else []
-    return change
+    return WorkflowChange(item.slug, action, found, revision=workflow.revision,
+                          status=compilation.status if compilation else None,
+                          issues=list(compilation.issues) if compilation else [])
 
 
 def _unchanged(workflow: Workflow) -> WorkflowChange:
@@ -258,18 +255,18 @@ def _unchanged(workflow: Workflow) -> WorkflowChange:
 
 def _prune(workflow: Workflow) -> WorkflowChange:
     runs = workflow.executions.count()
-    change = WorkflowChange(workflow.slug, "delete", [f"- {runs} execution(s) in its history"
-                                                      if runs else "- no executions"])
+    found = [f"- {runs} execution(s) in its history" if runs else "- no executions"]
     try:
         services.workflow_delete(workflow=workflow)
     except ProtectedError:
         # The workflows service cannot yet delete a workflow whose executions must stay
         # (their history); refuse the whole apply rather than lose or half-apply anything.
-        change.status = Compilation.Status.ERROR
-        change.issues = [{"type": "error", "code": "has_history", "message": (
-            f"It has {runs} execution(s), and a workflow with history cannot be deleted "
-            f"here yet. Keep its file, or apply without prune.")}]
-    return change
+        return WorkflowChange(workflow.slug, "delete", found, status=Compilation.Status.ERROR,
+                              issues=[{"type": "error", "code": "has_history", "message": (
+                                  f"It has {runs} execution(s), and a workflow with history "
+                                  f"cannot be deleted here yet. Keep its file, or apply "
+                                  f"without prune.")}])
+    return WorkflowChange(workflow.slug, "delete", found)
 
 
 # ---- what changed ----------------------------------------------------------------------------
