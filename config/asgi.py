@@ -1,5 +1,5 @@
-"""ASGI entry point: HTTP to Django (SSE included, as an async view), WebSocket through the
-origin check and session or token auth."""
+"""ASGI entry point: HTTP to Django (SSE included, as an async view) and to the MCP server at
+/mcp/ (token auth), WebSocket through the origin check and session or token auth."""
 
 import os
 
@@ -27,6 +27,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from apps.executions import tracing  # noqa: E402
+from apps.mcp_server.asgi import with_mcp  # noqa: E402
 from apps.realtime.auth import TokenAuthMiddleware  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
 
@@ -34,7 +35,7 @@ tracing.setup("runtime-web")  # only when OTEL_EXPORTER_OTLP_ENDPOINT is set
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": with_mcp(django_asgi_app),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(TokenAuthMiddleware(URLRouter(websocket_urlpatterns)))
         ),

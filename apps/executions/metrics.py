@@ -42,7 +42,7 @@ def _closed(value: Any, known: Container[str]) -> str:
     return value if isinstance(value, str) and value in known else "other"
 
 
-_TRIGGERS = frozenset({"manual", "api", "scheduled", "webhook", "workflow"})
+_TRIGGERS = frozenset({"manual", "api", "scheduled", "webhook", "workflow", "mcp"})
 _EXECUTION_STATUSES = frozenset({"succeeded", "failed", "cancelled"})
 _ATTEMPT_STATUSES = frozenset({"succeeded", "failed", "cancelled", "lost"})
 

@@ -47,6 +47,7 @@ class Execution(models.Model):
         SCHEDULED = "scheduled"
         WEBHOOK = "webhook"
         WORKFLOW = "workflow"  # a child run started by a `workflow` step
+        MCP = "mcp"  # a tool call of an MCP client (apps/mcp_server/)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,

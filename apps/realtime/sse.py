@@ -8,17 +8,15 @@ stream's final event an `end` event is sent and the stream closes.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.http import HttpRequest, StreamingHttpResponse
 
-from apps.realtime.stream import EventCursor
+from apps.realtime.stream import EventCursor, follow
 
 
 def _frame(event: dict[str, Any]) -> str:
@@ -44,41 +42,9 @@ def event_stream(cursor: EventCursor, group: str) -> StreamingHttpResponse:
     return response
 
 
-async def _relay(layer: Any, channel: str, queue: asyncio.Queue) -> None:
-    # The layer drops a channel whose receive() is cancelled, so one task keeps receiving
-    # and the stream waits on its own queue (with heartbeat timeouts) instead.
-    while True:
-        queue.put_nowait(await layer.receive(channel))
-
-
 async def _stream(cursor: EventCursor, group: str) -> AsyncIterator[str]:
-    layer = get_channel_layer()
-    channel = await layer.new_channel()
-    await layer.group_add(group, channel)  # live first, then the replay: no gap between
-    queue: asyncio.Queue = asyncio.Queue()
-    relay = asyncio.create_task(_relay(layer, channel, queue))
-    try:
-        yield f"retry: {settings.SSE_RETRY_MS}\n\n"
-        for event in await cursor.catch_up():
-            yield _frame(event)
-        while not cursor.finished:
-            try:
-                message = await asyncio.wait_for(queue.get(), timeout=settings.STREAM_CATCH_UP_S)
-            except TimeoutError:
-                events = await cursor.catch_up()  # whatever pub/sub did not bring
-                for event in events:
-                    yield _frame(event)
-                if not events:
-                    yield ": keep-alive\n\n"
-                continue
-            payloads = message.get("payloads") or [message.get("payload") or {}]  # a batch
-            for payload in payloads:
-                for event in await cursor.live(payload):
-                    yield _frame(event)
-        yield f"event: end\ndata: {json.dumps({'last_event_id': cursor.last})}\n\n"
-    finally:
-        relay.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await relay
-        with contextlib.suppress(Exception):
-            await layer.group_discard(group, channel)
+    yield f"retry: {settings.SSE_RETRY_MS}\n\n"
+    async with contextlib.aclosing(follow(cursor, group)) as events:  # unsubscribes on hang-up
+        async for event in events:
+            yield ": keep-alive\n\n" if event is None else _frame(event)
+    yield f"event: end\ndata: {json.dumps({'last_event_id': cursor.last})}\n\n"

@@ -15,9 +15,14 @@ and delivers events it does not build.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any, Protocol
 
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
 
 REPLAY_CHUNK = 500
 
@@ -84,3 +89,45 @@ class EventCursor:
             return []
         out = await self.catch_up(upto=seq) if seq > self.last + 1 else []
         return out + self._take([event])
+
+
+async def _relay(layer: Any, channel: str, queue: asyncio.Queue) -> None:
+    # The layer drops a channel whose receive() is cancelled, so one task keeps receiving
+    # and the follower waits on its own queue (with heartbeat timeouts) instead.
+    while True:
+        queue.put_nowait(await layer.receive(channel))
+
+
+async def follow(cursor: EventCursor, group: str) -> AsyncIterator[dict[str, Any] | None]:
+    """Every event after the cursor's position, stored then live from `group`, each once and
+    in order, until the stream's final event. None when nothing came for STREAM_CATCH_UP_S
+    (storage was re-read meanwhile), so the caller can keep its connection alive. Used by the
+    SSE stream (apps/realtime/sse.py) and the MCP tool calls (apps/mcp_server/)."""
+    layer = get_channel_layer()
+    channel = await layer.new_channel()
+    await layer.group_add(group, channel)  # live first, then the replay: no gap between
+    queue: asyncio.Queue = asyncio.Queue()
+    relay = asyncio.create_task(_relay(layer, channel, queue))
+    try:
+        for event in await cursor.catch_up():
+            yield event
+        while not cursor.finished:
+            try:
+                message = await asyncio.wait_for(queue.get(), timeout=settings.STREAM_CATCH_UP_S)
+            except TimeoutError:
+                events = await cursor.catch_up()  # whatever pub/sub did not bring
+                for event in events:
+                    yield event
+                if not events:
+                    yield None
+                continue
+            payloads = message.get("payloads") or [message.get("payload") or {}]  # a batch
+            for payload in payloads:
+                for event in await cursor.live(payload):
+                    yield event
+    finally:
+        relay.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await relay
+        with contextlib.suppress(Exception):
+            await layer.group_discard(group, channel)

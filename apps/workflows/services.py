@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 MAX_DEFINITION_BYTES = 5 * 1024 * 1024
-_SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+SLUG_PATTERN = re.compile(r"^[-a-zA-Z0-9_]+$")
 
 
 class DefinitionTooLarge(ApplicationError):
@@ -53,7 +53,7 @@ def _validate_meta(*, name: str, slug: str, definition: Any) -> None:
         fields["name"] = "Give the workflow a name."
     elif len(name) > 200:
         fields["name"] = "Keep the name under 200 characters."
-    if not isinstance(slug, str) or not _SLUG.match(slug) or len(slug) > 100:
+    if not isinstance(slug, str) or not SLUG_PATTERN.match(slug) or len(slug) > 100:
         fields["slug"] = "Use letters, digits, '-' and '_' only (at most 100)."
     if not isinstance(definition, dict):
         fields["definition"] = "The definition is a JSON object with nodes and edges."
@@ -68,7 +68,7 @@ def compile_context_for(*, owner: AbstractBaseUser, slug: str | None) -> Compile
         wf_slug: SubWorkflow(
             input_schema=(definition or {}).get("input_schema") or {}
             if isinstance(definition, dict) else {},
-            calls=tuple(_called_slugs(definition)),
+            calls=tuple(called_slugs(definition)),
         )
         for wf_slug, definition in Workflow.objects.filter(owner=owner)
         .values_list("slug", "definition")
@@ -84,7 +84,8 @@ def compile_context_for(*, owner: AbstractBaseUser, slug: str | None) -> Compile
     )
 
 
-def _called_slugs(definition: Any) -> list[str]:
+def called_slugs(definition: Any) -> list[str]:
+    """The slugs of the workflows a definition's `workflow` steps call."""
     if not isinstance(definition, dict) or not isinstance(definition.get("nodes"), list):
         return []
     slugs = []

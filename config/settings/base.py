@@ -181,6 +181,9 @@ CHANNEL_LAYERS = {
 # back within this time) and send a keep-alive when there is nothing new.
 STREAM_CATCH_UP_S = read_int("STREAM_CATCH_UP_S", 10)
 SSE_RETRY_MS = 2000
+# An MCP tool call (apps/mcp_server/) waits this long for its run's output; a run still going
+# then is answered with its id, for the executions.get tool.
+MCP_TOOL_WAIT_S = read_int("MCP_TOOL_WAIT_S", 300)
 
 # Celery: at-least-once steps. The database decides what ran; Redis only carries messages.
 CELERY_BROKER_URL = REDIS_URL

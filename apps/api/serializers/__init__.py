@@ -58,11 +58,15 @@ from apps.api.serializers.triggers import (
     WebhookSerializer,
 )
 from apps.api.serializers.workflows import (
+    ApplyResultSerializer,
+    ApplySerializer,
     ArtifactsSerializer,
     CompilationSerializer,
     IssueSerializer,
     PresetSerializer,
     StartSerializer,
+    WorkflowChangeSerializer,
+    WorkflowFilesSerializer,
     WorkflowListSerializer,
     WorkflowPatchSerializer,
     WorkflowSerializer,
@@ -71,6 +75,8 @@ from apps.api.serializers.workflows import (
 
 __all__ = [
     "AlertNotificationSerializer",
+    "ApplyResultSerializer",
+    "ApplySerializer",
     "AlertRuleSerializer",
     "AlertRuleWriteSerializer",
     "AuditEntrySerializer",
@@ -120,5 +126,7 @@ __all__ = [
     "WorkflowSerializer",
     "WorkflowTrendsSerializer",
     "WorkflowWriteSerializer",
+    "WorkflowChangeSerializer",
+    "WorkflowFilesSerializer",
     "step_result",
 ]

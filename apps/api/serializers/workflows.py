@@ -118,3 +118,37 @@ class StartSerializer(serializers.Serializer):
                                             help_text="Starting twice with the same key "
                                                       "returns the first execution.")
     priority = PriorityField(required=False, help_text="Default normal. " + PRIORITY_HELP)
+
+
+# --- workflows as files ----------------------------------------------------------------------
+
+class WorkflowFilesSerializer(serializers.Serializer):
+    files = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, trim_whitespace=False),
+        help_text="File name (<slug>.json) -> the file's text, as `workflows export` writes it.")
+
+
+class ApplySerializer(WorkflowFilesSerializer):
+    prune = serializers.BooleanField(required=False, default=False, help_text=(
+        "Delete your workflows that have no file here."))
+    dry_run = serializers.BooleanField(required=False, default=False, help_text=(
+        "Compile and report what would change; change nothing."))
+
+
+class WorkflowChangeSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    action = serializers.ChoiceField(choices=["create", "update", "unchanged", "delete"])
+    changes = serializers.ListField(child=serializers.CharField(), help_text=(
+        "What changed: `~ definition.nodes[fetch].data.config.url`, `+ …`, `- …`."))
+    revision = serializers.IntegerField(allow_null=True)
+    status = serializers.ChoiceField(choices=Compilation.Status.choices, allow_null=True,
+                                     help_text="The compilation's status after the save.")
+    issues = IssueSerializer(many=True)
+
+
+class ApplyResultSerializer(serializers.Serializer):
+    applied = serializers.BooleanField(help_text="False for a dry run.")
+    dry_run = serializers.BooleanField()
+    prune = serializers.BooleanField()
+    ok = serializers.BooleanField()
+    workflows = WorkflowChangeSerializer(many=True)

@@ -26,6 +26,7 @@ from apps.api.views.common import error_responses, trigger_of, valid
 from apps.common.exceptions import ApplicationError
 from apps.executions.services import execution_start, files
 from apps.executions.services.insights import RECENT_RUNS, workflow_trends
+from apps.workflows import files as workflow_files
 from apps.workflows import services
 from apps.workflows.models import Compilation, InputPreset, Workflow
 from compiler.schema import published_schema
@@ -84,6 +85,23 @@ class WorkflowViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         body = valid(serializer, request.data)
         workflow = services.workflow_update(workflow=workflow, **body)
         return Response(s.WorkflowSerializer(workflow).data)
+
+    @extend_schema(summary="Your workflows as files: {<slug>.json: text}, for a Git repository",
+                   responses={200: s.WorkflowFilesSerializer})
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def export(self, request: Request) -> Response:
+        return Response({"files": workflow_files.workflows_export(owner=request.user)})
+
+    @extend_schema(summary="Apply workflow files: create or update by slug, compile each, "
+                           "optionally prune; all or nothing (400 apply_refused with the plan "
+                           "when any would fail)", request=s.ApplySerializer,
+                   responses={200: s.ApplyResultSerializer, **error_responses(400, 413)})
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
+    def apply(self, request: Request) -> Response:
+        body = valid(s.ApplySerializer, request.data)
+        result = workflow_files.workflows_apply(owner=request.user, files=body["files"],
+                                       prune=body["prune"], dry_run=body["dry_run"])
+        return Response(result.as_dict())
 
     @extend_schema(summary="Compile the current revision again", request=None,
                    responses={200: s.CompilationSerializer, **error_responses(404)})

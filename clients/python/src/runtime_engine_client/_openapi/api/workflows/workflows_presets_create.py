@@ -1,0 +1,202 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.preset import Preset
+from ...models.preset_request import PresetRequest
+from ...types import Response
+
+
+def _get_kwargs(
+    workflow_pk: int,
+    *,
+    body: PresetRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/workflows/{workflow_pk}/presets/".format(
+            workflow_pk=quote(str(workflow_pk), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | Preset | None:
+    if response.status_code == 201:
+        response_201 = Preset.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Error.from_dict(response.json())
+
+        return response_415
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | Preset]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    workflow_pk: int,
+    *,
+    client: AuthenticatedClient,
+    body: PresetRequest,
+) -> Response[Error | Preset]:
+    """Save inputs under a name (secrets are never saved)
+
+    Args:
+        workflow_pk (int):
+        body (PresetRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | Preset]
+    """
+
+    kwargs = _get_kwargs(
+        workflow_pk=workflow_pk,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    workflow_pk: int,
+    *,
+    client: AuthenticatedClient,
+    body: PresetRequest,
+) -> Error | Preset | None:
+    """Save inputs under a name (secrets are never saved)
+
+    Args:
+        workflow_pk (int):
+        body (PresetRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | Preset
+    """
+
+    return sync_detailed(
+        workflow_pk=workflow_pk,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    workflow_pk: int,
+    *,
+    client: AuthenticatedClient,
+    body: PresetRequest,
+) -> Response[Error | Preset]:
+    """Save inputs under a name (secrets are never saved)
+
+    Args:
+        workflow_pk (int):
+        body (PresetRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | Preset]
+    """
+
+    kwargs = _get_kwargs(
+        workflow_pk=workflow_pk,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    workflow_pk: int,
+    *,
+    client: AuthenticatedClient,
+    body: PresetRequest,
+) -> Error | Preset | None:
+    """Save inputs under a name (secrets are never saved)
+
+    Args:
+        workflow_pk (int):
+        body (PresetRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | Preset
+    """
+
+    return (
+        await asyncio_detailed(
+            workflow_pk=workflow_pk,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,195 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.schedule import Schedule
+from ...types import Response
+
+
+def _get_kwargs(
+    workflow_pk: int,
+    id: int,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/workflows/{workflow_pk}/schedules/{id}/resume/".format(
+            workflow_pk=quote(str(workflow_pk), safe=""),
+            id=quote(str(id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | Schedule | None:
+    if response.status_code == 200:
+        response_200 = Schedule.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Error.from_dict(response.json())
+
+        return response_415
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | Schedule]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    workflow_pk: int,
+    id: int,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Error | Schedule]:
+    """Resume (fire times missed meanwhile follow catch_up)
+
+    Args:
+        workflow_pk (int):
+        id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | Schedule]
+    """
+
+    kwargs = _get_kwargs(
+        workflow_pk=workflow_pk,
+        id=id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    workflow_pk: int,
+    id: int,
+    *,
+    client: AuthenticatedClient,
+) -> Error | Schedule | None:
+    """Resume (fire times missed meanwhile follow catch_up)
+
+    Args:
+        workflow_pk (int):
+        id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | Schedule
+    """
+
+    return sync_detailed(
+        workflow_pk=workflow_pk,
+        id=id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    workflow_pk: int,
+    id: int,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Error | Schedule]:
+    """Resume (fire times missed meanwhile follow catch_up)
+
+    Args:
+        workflow_pk (int):
+        id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | Schedule]
+    """
+
+    kwargs = _get_kwargs(
+        workflow_pk=workflow_pk,
+        id=id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    workflow_pk: int,
+    id: int,
+    *,
+    client: AuthenticatedClient,
+) -> Error | Schedule | None:
+    """Resume (fire times missed meanwhile follow catch_up)
+
+    Args:
+        workflow_pk (int):
+        id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | Schedule
+    """
+
+    return (
+        await asyncio_detailed(
+            workflow_pk=workflow_pk,
+            id=id,
+            client=client,
+        )
+    ).parsed

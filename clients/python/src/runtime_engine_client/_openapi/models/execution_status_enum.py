@@ -1,0 +1,13 @@
+from enum import StrEnum
+
+
+class ExecutionStatusEnum(StrEnum):
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+    PAUSED = "paused"
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+
+    def __str__(self) -> str:
+        return str(self.value)
