@@ -31,6 +31,9 @@ STEP_UID = 100_000 + os.getpid()
 _OUT = sys.stdout.buffer  # rebound in each child to a private copy of the channel
 _LOCK = threading.Lock()
 IN_BWRAP = "--bwrap" in sys.argv
+# A step's own packages: its lock's environment, read-only, after the standard library (no
+# .pth file of it runs: that would be package code running here, before the privilege drop).
+PACKAGES = sys.argv[sys.argv.index("--packages") + 1] if "--packages" in sys.argv else None
 MAX_REPR = 500
 
 
@@ -325,6 +328,8 @@ def _fork_spare():
 
 def main():
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if PACKAGES:
+        sys.path.append(PACKAGES)
     _become_subreaper()
     if not IN_BWRAP:
         _preload()

@@ -15,8 +15,10 @@ from apps.common.exceptions import ApplicationError
 from apps.realtime import broadcast
 from apps.realtime.groups import group_for_workflow
 from apps.runtime.models import Connection, EnvVar
+from apps.workflows import packages
 from apps.workflows.models import Compilation, InputPreset, Workflow
-from compiler import CompileContext, SubWorkflow, compile_definition
+from compiler import COMPILER_VERSION, CompileContext, SubWorkflow, compile_definition
+from worker import dispatch
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -63,8 +65,10 @@ def _validate_meta(*, name: str, slug: str, definition: Any) -> None:
                                fields=fields)
 
 
-def compile_context_for(*, owner: AbstractBaseUser, slug: str | None) -> CompileContext:
-    """The owner's env vars, connections and other workflows, as the compiler sees them."""
+def compile_context_for(*, owner: AbstractBaseUser, slug: str | None,
+                        resolution: packages.Resolution | None = None) -> CompileContext:
+    """The owner's env vars, connections and other workflows, and the python steps' resolved
+    requirements, as the compiler sees them."""
     workflows = {
         wf_slug: SubWorkflow(
             input_schema=(definition or {}).get("input_schema") or {}
@@ -82,6 +86,7 @@ def compile_context_for(*, owner: AbstractBaseUser, slug: str | None) -> Compile
         workflows=workflows,
         self_slug=slug,
         timeout_ceiling_s=settings.STEP_TIMEOUT_CEILING_S,
+        python_locks=resolution.locks if resolution is not None else {},
     )
 
 
@@ -98,32 +103,90 @@ def _called_slugs(definition: Any) -> list[str]:
     return slugs
 
 
-def workflow_compile(*, workflow: Workflow) -> Compilation:
-    """Compile the workflow's current revision, store the result, announce both ends."""
+RESOLVING_MESSAGE = "resolving packages…"
+
+
+def workflow_resolve(*, definition: Any, retry_failed: bool = False) -> packages.Resolution:
+    """Resolve the python steps' requirements for a save, within the web process's budget
+    (PACKAGES_RESOLVE_WAIT_S). Call it before the save's transaction: it may take a moment,
+    and no row lock (nor SQLite's one writer) is held meanwhile."""
+    return packages.resolve_definition(definition, budget_s=settings.PACKAGES_RESOLVE_WAIT_S,
+                                       retry_failed=retry_failed)
+
+
+def workflow_compile(*, workflow: Workflow,
+                     resolution: packages.Resolution | None = None) -> Compilation:
+    """Compile the workflow's current revision, store the result, announce both ends. When
+    some requirements are still being resolved, the compilation is stored `resolving` (not
+    runnable), said so live, and a worker finishes it (compilation_finish)."""
     group = group_for_workflow(workflow.pk)
     transaction.on_commit(lambda: broadcast.publish(
         group, {"type": "compilation_started", "workflow_id": workflow.pk,
                 "data": {"revision": workflow.revision}}))
-    result = compile_definition(
-        workflow.definition, compile_context_for(owner=workflow.owner, slug=workflow.slug)
-    )
-    compilation = Compilation.objects.create(
-        workflow=workflow,
-        revision=workflow.revision,
-        status=result.status,
-        duration_ms=result.duration_ms,
-        compiler_version=result.compiler_version,
-        definition=workflow.definition,
-        generated_code=result.artifacts.generated_code,
-        code_sha256=result.artifacts.code_sha256,
-        source_map=result.artifacts.source_map,
-        dependencies=result.artifacts.dependencies,
-        issues=[issue.as_dict() for issue in result.issues],
-    )
+    if resolution is None:
+        resolution = workflow_resolve(definition=workflow.definition)
+    if resolution.pending:
+        compilation = Compilation.objects.create(
+            workflow=workflow, revision=workflow.revision, status=Compilation.Status.RESOLVING,
+            compiler_version=COMPILER_VERSION, definition=workflow.definition)
+        data = {"revision": workflow.revision, "status": Compilation.Status.RESOLVING,
+                "message": RESOLVING_MESSAGE, "compilation_id": compilation.pk}
+        transaction.on_commit(lambda: broadcast.publish(
+            group, {"type": "compilation_started", "workflow_id": workflow.pk, "data": data}))
+        transaction.on_commit(lambda: dispatch.enqueue_compilation_finish(compilation.pk))
+        return compilation
+    compilation = Compilation(workflow=workflow, revision=workflow.revision)
+    return _store_result(compilation, resolution)
+
+
+def _store_result(compilation: Compilation, resolution: packages.Resolution) -> Compilation:
+    workflow = compilation.workflow
+    definition = workflow.definition if compilation.pk is None else compilation.definition
+    result = compile_definition(definition, compile_context_for(
+        owner=workflow.owner, slug=workflow.slug, resolution=resolution))
+    compilation.status = result.status
+    compilation.duration_ms = result.duration_ms
+    compilation.compiler_version = result.compiler_version
+    compilation.definition = definition
+    compilation.generated_code = result.artifacts.generated_code
+    compilation.code_sha256 = result.artifacts.code_sha256
+    compilation.source_map = result.artifacts.source_map
+    compilation.dependencies = result.artifacts.dependencies
+    compilation.issues = [issue.as_dict() for issue in result.issues]
+    compilation.save()
+    used = {lock.digest for lock in resolution.locks.values() if lock.ok}
+    compilation.package_locks.set([row for row in resolution.rows if row.digest in used])
     payload = compilation_as_dict(compilation)
     transaction.on_commit(lambda: broadcast.publish(
-        group, {"type": "compilation_completed", "workflow_id": workflow.pk, "data": payload}))
+        group_for_workflow(workflow.pk),
+        {"type": "compilation_completed", "workflow_id": workflow.pk, "data": payload}))
     return compilation
+
+
+def workflow_recompile(*, workflow: Workflow) -> Compilation:
+    """Compile the current revision again on demand: failed resolutions are tried again
+    (a package published since), resolved ones come from the cache."""
+    resolution = workflow_resolve(definition=workflow.definition, retry_failed=True)
+    with transaction.atomic():
+        return workflow_compile(workflow=workflow, resolution=resolution)
+
+
+def compilation_finish(*, compilation_id: int) -> str:
+    """Finish a compilation stored `resolving` (the worker task of that name): resolve its
+    requirements without the web's budget (each set up to PACKAGES_RESOLVE_TIMEOUT_S), then
+    compile and announce it. Runs once: another delivery finds it finished."""
+    waiting = Compilation.objects.filter(pk=compilation_id,
+                                         status=Compilation.Status.RESOLVING).first()
+    if waiting is None:
+        return "finished already"
+    resolution = packages.resolve_definition(waiting.definition, budget_s=None)
+    with transaction.atomic():
+        compilation = (Compilation.objects.select_for_update().select_related("workflow")
+                       .filter(pk=compilation_id, status=Compilation.Status.RESOLVING).first())
+        if compilation is None:
+            return "finished already"
+        _store_result(compilation, resolution)
+        return compilation.status
 
 
 def compilation_as_dict(compilation: Compilation) -> dict[str, Any]:
@@ -146,7 +209,6 @@ def compilation_as_dict(compilation: Compilation) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
 def workflow_create(*, owner: AbstractBaseUser, definition: Any, name: str | None = None,
                     slug: str | None = None, description: str | None = None) -> Workflow:
     """Save a new workflow and compile it. Name and description default from the definition."""
@@ -155,38 +217,47 @@ def workflow_create(*, owner: AbstractBaseUser, definition: Any, name: str | Non
     if description is None:
         description = definition.get("description", "") if isinstance(definition, dict) else ""
     _validate_meta(name=name, slug=slug, definition=definition)
-    if Workflow.objects.filter(owner=owner, slug=slug).exists():
-        raise ApplicationError(f"A workflow with slug {slug!r} already exists.",
-                               code="duplicate_slug", fields={"slug": "Already used."},
-                               suggestion=f"Choose another slug, e.g. {slug}-2.")
-    workflow = Workflow.objects.create(owner=owner, name=name, slug=slug,
-                                       description=str(description or ""),
-                                       definition=definition, revision=1)
-    workflow_compile(workflow=workflow)
+    resolution = workflow_resolve(definition=definition)  # before the transaction
+    with transaction.atomic():
+        if Workflow.objects.filter(owner=owner, slug=slug).exists():
+            raise ApplicationError(f"A workflow with slug {slug!r} already exists.",
+                                   code="duplicate_slug", fields={"slug": "Already used."},
+                                   suggestion=f"Choose another slug, e.g. {slug}-2.")
+        workflow = Workflow.objects.create(owner=owner, name=name, slug=slug,
+                                           description=str(description or ""),
+                                           definition=definition, revision=1)
+        workflow_compile(workflow=workflow, resolution=resolution)
     return workflow
 
 
-@transaction.atomic
 def workflow_update(*, workflow: Workflow, definition: Any = None, name: str | None = None,
                     slug: str | None = None, description: str | None = None) -> Workflow:
     """Save changes; a changed definition is a new revision, and every save compiles."""
-    workflow = Workflow.objects.select_for_update().get(pk=workflow.pk)
-    new_definition = workflow.definition if definition is None else definition
-    new_name = workflow.name if name is None else name
-    new_slug = workflow.slug if slug is None else slug
-    _validate_meta(name=new_name, slug=new_slug, definition=new_definition)
-    if new_slug != workflow.slug and Workflow.objects.filter(
-            owner=workflow.owner, slug=new_slug).exclude(pk=workflow.pk).exists():
-        raise ApplicationError(f"A workflow with slug {new_slug!r} already exists.",
-                               code="duplicate_slug", fields={"slug": "Already used."})
-    if new_definition != workflow.definition:
-        workflow.revision += 1
-    workflow.definition = new_definition
-    workflow.name, workflow.slug = new_name, new_slug
-    if description is not None:
-        workflow.description = description
-    workflow.save()
-    workflow_compile(workflow=workflow)
+    if definition is not None:
+        _validate_meta(name=workflow.name if name is None else name,
+                       slug=workflow.slug if slug is None else slug, definition=definition)
+    resolved_for = workflow.definition if definition is None else definition
+    resolution = workflow_resolve(definition=resolved_for)  # before the transaction
+    with transaction.atomic():
+        workflow = Workflow.objects.select_for_update().get(pk=workflow.pk)
+        new_definition = workflow.definition if definition is None else definition
+        if new_definition != resolved_for:  # saved by someone else meanwhile (rare)
+            resolution = workflow_resolve(definition=new_definition)
+        new_name = workflow.name if name is None else name
+        new_slug = workflow.slug if slug is None else slug
+        _validate_meta(name=new_name, slug=new_slug, definition=new_definition)
+        if new_slug != workflow.slug and Workflow.objects.filter(
+                owner=workflow.owner, slug=new_slug).exclude(pk=workflow.pk).exists():
+            raise ApplicationError(f"A workflow with slug {new_slug!r} already exists.",
+                                   code="duplicate_slug", fields={"slug": "Already used."})
+        if new_definition != workflow.definition:
+            workflow.revision += 1
+        workflow.definition = new_definition
+        workflow.name, workflow.slug = new_name, new_slug
+        if description is not None:
+            workflow.description = description
+        workflow.save()
+        workflow_compile(workflow=workflow, resolution=resolution)
     return workflow
 
 
