@@ -47,6 +47,13 @@ class Environment:
     installed_s: float | None = None  # set when this call built it
     from_cache: bool = False
 
+    @property
+    def identity(self) -> tuple[Path, int]:
+        """Which build of the environment this is: one rebuilt at the same address (removed,
+        then needed again) is another directory, and a warm sandbox of the old one must not
+        serve it."""
+        return self.path, os.stat(self.path).st_ino
+
 
 def root() -> Path:
     return Path(settings.PACKAGES_DIR)

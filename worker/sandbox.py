@@ -255,16 +255,17 @@ class Sandbox:
                     return outcome
 
 
-_SANDBOXES: dict[tuple[bool, Path | None], Sandbox] = {}
+_SANDBOXES: dict[tuple[bool, tuple[Path, int] | None], Sandbox] = {}
 
 
-def sandbox_for(*, network: bool, packages: Path | None = None) -> Sandbox:
-    """This process's warm sandbox for a network setting and a package environment, started
-    on first use; at most MAX_WARM of them stay warm (the least recently used one stops)."""
+def sandbox_for(*, network: bool, packages: tuple[Path, int] | None = None) -> Sandbox:
+    """This process's warm sandbox for a network setting and a package environment (its
+    path and build, worker/packages.py `identity`), started on first use; at most MAX_WARM
+    of them stay warm (the least recently used one stops)."""
     key = (network, packages)
     sandbox = _SANDBOXES.pop(key, None)
     if sandbox is None:
-        sandbox = Sandbox(network=network, packages=packages)
+        sandbox = Sandbox(network=network, packages=packages[0] if packages else None)
     _SANDBOXES[key] = sandbox  # last: the most recently used
     while len(_SANDBOXES) > MAX_WARM:
         _SANDBOXES.pop(next(iter(_SANDBOXES))).close()

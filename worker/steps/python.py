@@ -38,7 +38,7 @@ def run(ctx: StepContext, payload: dict[str, Any]) -> Any:
     }
     environment = _environment(ctx, payload.get("packages"))
     sandbox = sandbox_for(network=bool(config["allow_network_in_code"]),
-                          packages=environment.path if environment else None)
+                          packages=environment.identity if environment else None)
     execution_id, step_id = ctx.claim.execution.pk, ctx.step.step_id
 
     def on_samples(samples: list[dict[str, float]]) -> None:
@@ -91,8 +91,10 @@ def _environment(ctx: StepContext, lock: dict[str, Any] | None) -> packages.Envi
         raise StepError("packages_unavailable", str(exc)) from None
     if environment is not None and environment.installed_s is not None:
         source = "uv's cache" if environment.from_cache else "the package index"
-        ctx.logs.add(time.time(), "info", f"installing {environment.packages} packages (first "
-                     f"use on this host) in {environment.installed_s:.2f} s, from {source}")
+        count = environment.packages
+        ctx.logs.add(time.time(), "info", f"installing {count} package{'s' * (count != 1)} "
+                     f"(first use on this host) in {environment.installed_s:.2f} s, from "
+                     f"{source}")
     return environment
 
 
