@@ -52,18 +52,20 @@ def cache_key(lines: tuple[str, ...]) -> str:
 
 
 def resolve_definition(definition: Any, *, budget_s: float | None,
-                       retry_failed: bool = False) -> Resolution:
+                       retry_failed: bool = False, store: bool = True) -> Resolution:
     """Every requirement set of the definition's python steps, from the cache or resolved
     now. `budget_s`: how long resolving may take in all (None: without a budget, each set up
     to PACKAGES_RESOLVE_TIMEOUT_S, and one that takes longer is a failed lock); sets left when
-    it runs out are `pending`. `retry_failed`: cached failures are resolved again."""
+    it runs out are `pending`. `retry_failed`: cached failures are resolved again. `store`:
+    False reads and writes no cache (no database: `manage.py compile_workflow FILE`)."""
     sets = requirements.requirement_sets(definition)
     resolution = Resolution()
     if not sets:
         return resolution
     keys = {set_key: cache_key(lines) for set_key, lines in sets.items()}
     fresh_failure = timezone.now() - timedelta(seconds=FAILURE_TTL_S)
-    cached = {row.key: row for row in LockRow.objects.filter(key__in=keys.values())}
+    cached = {row.key: row for row in LockRow.objects.filter(key__in=keys.values())} \
+        if store else {}
     deadline = None if budget_s is None else time.monotonic() + budget_s
     for set_key, lines in sorted(sets.items()):
         row = cached.get(keys[set_key])
@@ -77,7 +79,7 @@ def resolve_definition(definition: Any, *, budget_s: float | None,
                 resolution.pending.append(set_key)
                 continue
             try:
-                row = resolve(lines, key=keys[set_key], timeout_s=limit)
+                row = resolve(lines, key=keys[set_key], timeout_s=limit, store=store)
             except TimeoutError as exc:
                 if deadline is not None:
                     resolution.pending.append(set_key)
@@ -89,7 +91,7 @@ def resolve_definition(definition: Any, *, budget_s: float | None,
     return resolution
 
 
-def resolve(lines: tuple[str, ...], *, key: str, timeout_s: float) -> LockRow:
+def resolve(lines: tuple[str, ...], *, key: str, timeout_s: float, store: bool = True) -> LockRow:
     """Lock and trial-install one requirement set; store the answer (a lock or uv's message).
     Raises TimeoutError when uv takes longer than `timeout_s` (nothing is stored then)."""
     started = time.monotonic()
@@ -111,6 +113,8 @@ def resolve(lines: tuple[str, ...], *, key: str, timeout_s: float) -> LockRow:
                                                      for p in packages]))
     values.update(duration_ms=round((time.monotonic() - started) * 1000, 1),
                   resolved_at=timezone.now())
+    if not store:
+        return LockRow(key=key, **values)
     try:
         row, _ = LockRow.objects.update_or_create(key=key, defaults=values)
     except IntegrityError:  # another save resolved the same set at the same moment

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -161,6 +162,20 @@ def _store_result(compilation: Compilation, resolution: packages.Resolution) -> 
         group_for_workflow(workflow.pk),
         {"type": "compilation_completed", "workflow_id": workflow.pk, "data": payload}))
     return compilation
+
+
+def compilations_resend_stuck(*, now: Any) -> int:
+    """Compilations left `resolving` past the resolver's limit (their message was lost, or
+    their worker killed mid-way) are sent to a worker again: a save never stays unrunnable.
+    Their `compiled_at` moves on, so one is sent again once per limit, not every sweep."""
+    stale = now - timedelta(seconds=settings.PACKAGES_RESOLVE_TIMEOUT_S + 60)
+    stuck = list(Compilation.objects.filter(status=Compilation.Status.RESOLVING,
+                                            compiled_at__lt=stale).values_list("pk", flat=True))
+    for pk in stuck:
+        Compilation.objects.filter(pk=pk, status=Compilation.Status.RESOLVING).update(
+            compiled_at=now)
+        dispatch.enqueue_compilation_finish(pk)
+    return len(stuck)
 
 
 def workflow_recompile(*, workflow: Workflow) -> Compilation:

@@ -35,6 +35,8 @@ def _check_requirements(c: StepCheck) -> tuple[PackageLock | None, bool]:
     parsed = requirements.parse(value)
     where = f"{c.where}.config.requirements"
     for index, problem in parsed.problems:
+        if index >= requirements.MAX_REQUIREMENTS or len(value[index]) > requirements.MAX_LINE:
+            continue  # the schema's own issue says it
         c.error("syntax_error", f"node {c.step.id!r} requirement {index + 1}: {problem}",
                 field=f"{where}.{index}", suggestion="Write one requirement a line, e.g. "
                 "\"pyyaml>=6\" or \"httpx==0.28.*\" (a name, optional extras and versions).")

@@ -5,17 +5,23 @@ set; every failure a compile issue at its node and field, and the run refused.""
 from __future__ import annotations
 
 import asyncio
+import io
+import json
+from datetime import timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
+from django.core.management import call_command
 from django.db import connections
+from django.utils import timezone
 
 from apps.realtime.groups import group_for_workflow
 from apps.workflows import services
 from apps.workflows.models import Compilation, PackageLock
 from tests.api.conftest import token_client
 from tests.conftest import wait_until
+from worker import dispatch
 
 
 def py_step(node_id, code, requirements=None):  # type: ignore[no-untyped-def]
@@ -190,3 +196,43 @@ def test_a_slow_resolution_finishes_in_the_background_announced_live(user, packa
     finished = wait_until(lambda: Compilation.objects.filter(
         pk=first.pk, status="success").first())
     assert finished.dependencies["python_packages"][0]["name"] == "slowpkg"
+
+
+@pytest.mark.django_db
+def test_a_compilation_stuck_resolving_is_sent_again_once_per_limit(user, packages, settings):
+    # given: a save left its resolution to a worker, and the message never arrived
+    settings.PACKAGES_RESOLVE_WAIT_S = 0
+    with dispatch.locally():
+        _, stuck = save(user, py_step("p", USES_TINYVER, ["tinyver"]))
+    assert stuck.status == "resolving"
+    long_ago = timezone.now() - timedelta(seconds=settings.PACKAGES_RESOLVE_TIMEOUT_S + 61)
+    Compilation.objects.filter(pk=stuck.pk).update(compiled_at=long_ago)
+
+    # when: the sweeper looks twice
+    with dispatch.locally() as queue:
+        first = services.compilations_resend_stuck(now=timezone.now())
+        second = services.compilations_resend_stuck(now=timezone.now())
+
+    # then
+    assert (first, second) == (1, 0)
+    assert [(task, args) for _, task, args in queue.messages] == [
+        ("worker.finish_compilation", [stuck.pk])]
+    assert services.compilation_finish(compilation_id=stuck.pk) == "success"
+
+
+@pytest.mark.django_db
+def test_compile_workflow_resolves_requirements_from_the_terminal(packages, tmp_path):
+    # given
+    path = tmp_path / "flow.json"
+    path.write_text(json.dumps(definition(py_step("p", USES_TINYVER, ["tinyver<2"]))))
+    out = io.StringIO()
+
+    # when
+    call_command("compile_workflow", str(path), "--json", stdout=out)
+
+    # then
+    result = json.loads(out.getvalue())
+    assert result["status"] == "success"
+    assert [(p["name"], p["version"]) for p in result["artifacts"]["dependencies"][
+        "python_packages"]] == [("tinyver", "1.0.0")]
+    assert not PackageLock.objects.exists()  # the terminal keeps no cache

@@ -6,7 +6,8 @@
 - a retry whose backoff is over is sent again (in case its countdown message was lost);
 - a step that waits without a worker (lease.DEFERRED) is woken when its wake_at comes: its
   step type says what waking means (worker/steps/);
-- queued executions are admitted when there is room.
+- queued executions are admitted when there is room;
+- a compilation left resolving packages past the resolver's limit is sent again.
 
 It knows no step type by name: the lease says who holds a step, wake_at says when to look.
 """
@@ -23,6 +24,7 @@ from django.utils import timezone
 from apps.executions import metrics
 from apps.executions.engine import admission, frontier, lease, outcomes
 from apps.executions.models import Execution, StepRun
+from apps.workflows.services import compilations_resend_stuck
 from worker import dispatch
 
 S = StepRun.Status
@@ -63,5 +65,6 @@ def sweep() -> dict[str, int]:
     owners = set(Execution.objects.filter(status=E.QUEUED).values_list("owner_id", flat=True))
     for owner_id in owners:
         report["admitted"] += len(admission.admit(owner_id=owner_id))
+    compilations = compilations_resend_stuck(now=now)
     metrics.swept(report)
-    return report
+    return {**report, "compilations": compilations}
