@@ -59,10 +59,18 @@ def root() -> Path:
     return Path(settings.PACKAGES_DIR)
 
 
+_CHECKED: dict[str, tuple[Any, Any, list[tuple[str, str, str]]]] = {}  # digest -> seen as
+
+
 def _check(payload: dict[str, Any]) -> tuple[str, list[tuple[str, str, str]]]:
     """The lock as the artifact carries it, checked: its digest is the address, so it must
-    be the digest of what it lists, and for this interpreter."""
+    be the digest of what it lists, and for this interpreter. A lock seen before in this
+    process is compared, not hashed again (a warm step's path)."""
     digest = str(payload.get("digest") or "")
+    seen = _CHECKED.get(digest)
+    if seen is not None and seen[0] == payload.get("packages") and \
+            seen[1] == payload.get("target"):
+        return digest, seen[2]
     packages = [(str(n), str(v), str(h)) for n, v, h in payload.get("packages") or []]
     target = {str(k): str(v) for k, v in (payload.get("target") or {}).items()}
     if not _DIGEST.match(digest) or uv.lock_digest(target, packages) != digest:
@@ -73,6 +81,7 @@ def _check(payload: dict[str, Any]) -> tuple[str, list[tuple[str, str, str]]]:
             f"the step's packages were resolved for Python {target.get('python')} on "
             f"{target.get('platform')}; this worker runs Python {here} on "
             f"{sysconfig.get_platform()}. Save the workflow again to resolve them for it.")
+    _CHECKED[digest] = (payload.get("packages"), payload.get("target"), packages)
     return digest, packages
 
 

@@ -228,7 +228,7 @@ class Sandbox:
                                                   "message": "the sandbox server exited"}
                 return outcome
             *lines, buffer = (buffer + chunk).split(b"\n")  # one pass, not one per line
-            for line in lines:
+            for position, line in enumerate(lines):
                 try:
                     message = json.loads(line)
                 except ValueError:
@@ -248,7 +248,10 @@ class Sandbox:
                     outcome.debug = message.get("debug") or {}
                     outcome.usage = message.get("usage") or {}
                     if outcome.killed_for is None:  # the step is over: see the class's note
-                        self.ending = True
+                        # Its `exit` may have come in the same read (a busy machine): then
+                        # the server is already done with it, and nothing is left to await.
+                        self.ending = not any(later.startswith(b'{"type": "exit"')
+                                              for later in lines[position + 1:])
                         return outcome
                 elif kind == "exit":
                     outcome.exit_code = message.get("code")
