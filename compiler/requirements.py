@@ -20,6 +20,7 @@ from packaging.utils import canonicalize_name
 
 MAX_REQUIREMENTS = 100  # lines per step
 MAX_LINE = 500  # characters per line
+MAX_SETS = 50  # distinct requirement sets per workflow: each is a resolution at save
 
 # Modules a step may import without declaring them: the standard library, and of the
 # worker's own packages none (docs/workflow-format.md, "Packages"). The sandbox puts nothing
@@ -133,9 +134,11 @@ def set_key(lines: tuple[str, ...]) -> str:
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
-def requirement_sets(definition: Any) -> dict[str, tuple[str, ...]]:
-    """Every python step's well-formed requirement set, by key: what the save resolves.
-    Tolerant of any input (a malformed definition simply has fewer sets)."""
+def requirement_sets(definition: Any, *, limit: int | None = MAX_SETS
+                     ) -> dict[str, tuple[str, ...]]:
+    """Every python step's well-formed requirement set, by key, in node order: what the save
+    resolves (at most `limit`: more is the workflow's issue, checks.py). Tolerant of any
+    input (a malformed definition simply has fewer sets)."""
     sets: dict[str, tuple[str, ...]] = {}
     nodes = definition.get("nodes") if isinstance(definition, dict) else None
     for node in nodes if isinstance(nodes, list) else []:
@@ -148,6 +151,8 @@ def requirement_sets(definition: Any) -> dict[str, tuple[str, ...]]:
         parsed = parse(config.get("requirements"))
         if parsed.lines and not parsed.problems:
             sets[set_key(parsed.lines)] = parsed.lines
+            if limit is not None and len(sets) >= limit:
+                break
     return sets
 
 

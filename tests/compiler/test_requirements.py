@@ -105,3 +105,13 @@ def test_a_step_without_requirements_imports_the_standard_library_only():
                                 "    return 1\n"), locks={})
     assert [(i.code, i.line) for i in result.issues] == [("import_resolution", 2)]
     assert not requirements.WORKER_PROVIDED
+
+
+def test_a_workflow_declares_a_bounded_number_of_requirement_lists():
+    nodes = [step(f"s{n}", "def run(inputs, ctx):\n    return 1\n", [f"tinyver=={n}.0"])
+             for n in range(requirements.MAX_SETS + 1)]
+    assert len(requirements.requirement_sets({"nodes": nodes})) == requirements.MAX_SETS
+    result = compiled(*nodes, locks={})
+    [issue] = [i for i in result.issues if i.field == "nodes"]
+    assert issue.code == "syntax_error" and "more than 50 different requirement lists" in \
+        issue.message
