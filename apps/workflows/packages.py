@@ -100,9 +100,14 @@ def resolve(lines: tuple[str, ...], *, key: str, timeout_s: float, store: bool =
     try:
         wheels = uv.lock(lines, timeout_s=timeout_s)
         modules = _trial_install(wheels, timeout_s=timeout_s - (time.monotonic() - started))
+    except TimeoutError:
+        raise  # the caller decides: pending (the web's budget) or a failure (no budget)
     except uv.UvError as exc:
         values.update(status=LockRow.Status.FAILED, packages=[], digest="", error=exc.message,
                       failed_package=exc.package[:200])
+    except (OSError, ValueError) as exc:  # uv missing, its cache not writable, a bad lock
+        values.update(status=LockRow.Status.FAILED, packages=[], digest="", failed_package="",
+                      error=uv.redact(f"the resolver could not run here: {exc}")[:2000])
     else:
         packages = [LockedPackage(name=w.name, version=w.version, hash=w.hash, wheel=w.wheel,
                                   url=w.url, modules=modules.get(canonicalize_name(w.name), ()))

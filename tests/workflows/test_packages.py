@@ -236,3 +236,19 @@ def test_compile_workflow_resolves_requirements_from_the_terminal(packages, tmp_
     assert [(p["name"], p["version"]) for p in result["artifacts"]["dependencies"][
         "python_packages"]] == [("tinyver", "1.0.0")]
     assert not PackageLock.objects.exists()  # the terminal keeps no cache
+
+
+@pytest.mark.django_db
+def test_a_resolver_that_cannot_run_is_an_issue_not_an_error_page(user, packages, settings):
+    # given: uv's cache cannot be made here
+    settings.PACKAGES_CACHE_DIR = "/proc/no-cache-here"
+
+    # when
+    response = token_client(user).post("/api/v1/workflows/", {"definition": definition(
+        py_step("p", USES_TINYVER, ["tinyver"]))}, format="json")
+
+    # then
+    assert response.status_code == 201, response.content
+    [issue] = response.json()["compilation"]["issues"]
+    assert issue["code"] == "requirement_unresolvable"
+    assert "the resolver could not run here" in issue["message"]
