@@ -136,25 +136,33 @@ def workflow_compile(*, workflow: Workflow,
             group, {"type": "compilation_started", "workflow_id": workflow.pk, "data": data}))
         transaction.on_commit(lambda: dispatch.enqueue_compilation_finish(compilation.pk))
         return compilation
-    compilation = Compilation(workflow=workflow, revision=workflow.revision)
-    return _store_result(compilation, resolution)
+    stored = _store_result(workflow=workflow, definition=workflow.definition,
+                           revision=workflow.revision, resolution=resolution)
+    assert stored is not None  # noqa: S101 - a new compilation is always stored
+    return stored
 
 
-def _store_result(compilation: Compilation, resolution: packages.Resolution) -> Compilation:
-    workflow = compilation.workflow
-    definition = workflow.definition if compilation.pk is None else compilation.definition
+def _store_result(*, workflow: Workflow, definition: Any, revision: int,
+                  resolution: packages.Resolution,
+                  resolving: Compilation | None = None) -> Compilation | None:
+    """Compile and store the result: a new compilation, or the `resolving` one finished
+    (only while it is still resolving: None when another delivery finished it first)."""
     result = compile_definition(definition, compile_context_for(
         owner=workflow.owner, slug=workflow.slug, resolution=resolution))
-    compilation.status = result.status
-    compilation.duration_ms = result.duration_ms
-    compilation.compiler_version = result.compiler_version
-    compilation.definition = definition
-    compilation.generated_code = result.artifacts.generated_code
-    compilation.code_sha256 = result.artifacts.code_sha256
-    compilation.source_map = result.artifacts.source_map
-    compilation.dependencies = result.artifacts.dependencies
-    compilation.issues = [issue.as_dict() for issue in result.issues]
-    compilation.save()
+    fields = {"status": result.status, "duration_ms": result.duration_ms,
+              "compiler_version": result.compiler_version, "definition": definition,
+              "generated_code": result.artifacts.generated_code,
+              "code_sha256": result.artifacts.code_sha256,
+              "source_map": result.artifacts.source_map,
+              "dependencies": result.artifacts.dependencies,
+              "issues": [issue.as_dict() for issue in result.issues]}
+    if resolving is None:
+        compilation = Compilation.objects.create(workflow=workflow, revision=revision, **fields)
+    elif Compilation.objects.filter(pk=resolving.pk, status=Compilation.Status.RESOLVING) \
+            .update(**fields):
+        compilation = Compilation.objects.get(pk=resolving.pk)
+    else:
+        return None
     used = {lock.digest for lock in resolution.locks.values() if lock.ok}
     compilation.package_locks.set([row for row in resolution.rows if row.digest in used])
     payload = compilation_as_dict(compilation)
@@ -190,18 +198,16 @@ def compilation_finish(*, compilation_id: int) -> str:
     """Finish a compilation stored `resolving` (the worker task of that name): resolve its
     requirements without the web's budget (each set up to PACKAGES_RESOLVE_TIMEOUT_S), then
     compile and announce it. Runs once: another delivery finds it finished."""
-    waiting = Compilation.objects.filter(pk=compilation_id,
-                                         status=Compilation.Status.RESOLVING).first()
+    waiting = (Compilation.objects.select_related("workflow")
+               .filter(pk=compilation_id, status=Compilation.Status.RESOLVING).first())
     if waiting is None:
         return "finished already"
     resolution = packages.resolve_definition(waiting.definition, budget_s=None)
     with transaction.atomic():
-        compilation = (Compilation.objects.select_for_update().select_related("workflow")
-                       .filter(pk=compilation_id, status=Compilation.Status.RESOLVING).first())
-        if compilation is None:
-            return "finished already"
-        _store_result(compilation, resolution)
-        return compilation.status
+        finished = _store_result(workflow=waiting.workflow, definition=waiting.definition,
+                                 revision=waiting.revision, resolution=resolution,
+                                 resolving=waiting)
+    return finished.status if finished is not None else "finished already"
 
 
 def compilation_as_dict(compilation: Compilation) -> dict[str, Any]:

@@ -5,6 +5,7 @@ sandbox mounts read-only, shared by every step using the same lock and by nobody
 from __future__ import annotations
 
 import shutil
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -87,7 +88,10 @@ def test_two_steps_pinning_two_versions_each_see_their_own(user, packages, worke
                                                             ("2.0.0", ["new"])]
 
 
-LOOK = """import os
+LOOK = """import importlib
+import os
+import sys
+
 import padkit
 
 
@@ -99,8 +103,14 @@ def run(inputs, ctx):
     except OSError as exc:
         wrote = type(exc).__name__
     open('/tmp/mine-' + inputs['who'], 'w').write('secret of ' + inputs['who'])
+    sys.path.append(inputs['site'])  # the worker's own packages: hidden all the same
+    try:
+        platform = importlib.import_module('yaml').__name__
+    except ImportError:
+        platform = 'hidden'
     return {'wrote': wrote, 'home': home, 'listing': sorted(os.listdir(home)),
-            'tmp': sorted(os.listdir('/tmp')), 'version': padkit.__version__}
+            'tmp': sorted(os.listdir('/tmp')), 'version': padkit.__version__,
+            'platform': platform, 'site': os.listdir(inputs['site'])}
 """
 
 
@@ -109,7 +119,7 @@ def test_the_environment_is_read_only_and_shared_with_nothing_else(user, other_u
     # given: two owners whose steps need the same lock
     def flow(who):  # type: ignore[no-untyped-def]
         step = py_step("look", LOOK, ["padkit==1.1.0"])
-        step["data"]["inputs"] = {"who": who}
+        step["data"]["inputs"] = {"who": who, "site": sysconfig.get_paths()["purelib"]}
         return definition(step)
 
     # when
@@ -123,6 +133,7 @@ def test_the_environment_is_read_only_and_shared_with_nothing_else(user, other_u
     assert mine["listing"] == theirs["listing"] and "planted.py" not in str(theirs)
     assert "mine-alice" not in theirs["tmp"] and theirs["tmp"] == ["mine-bob"]
     assert mine["version"] == theirs["version"] == "1.1.0"
+    assert (mine["platform"], mine["site"]) == ("hidden", [])  # yaml is in the worker's
     assert alice.compilation.package_locks.get().digest == \
         bob.compilation.package_locks.get().digest  # one environment on the host
 
