@@ -2,7 +2,8 @@
 FROM python:3.12-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=config.settings.prod
 RUN apt-get update && apt-get install -y --no-install-recommends bubblewrap \
-    && rm -rf /var/lib/apt/lists/* && useradd --create-home --uid 1000 app
+    && rm -rf /var/lib/apt/lists/* && useradd --create-home --uid 1000 app \
+    && mkdir -p /var/lib/runtime-engine && chown app /var/lib/runtime-engine
 WORKDIR /app
 COPY pyproject.toml README.md ./
 RUN pip install --no-cache-dir --upgrade pip && pip install --no-cache-dir -e .

@@ -12,6 +12,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BENCHES = ["compile_bench.py", "mask_bench.py", "engine_bench.py", "stream_bench.py",
            "peers_bench.py", "triggers_bench.py", "flow_bench.py", "tracing_bench.py",
+           "packages_bench.py",
            "api_bench.py", "insights_bench.py", "capacity.py", "retention_bench.py", "soak.py"]
 POSTGRES_ONLY = {"api_bench.py", "insights_bench.py", "capacity.py", "retention_bench.py",
                  "soak.py"}

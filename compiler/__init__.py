@@ -14,10 +14,11 @@ from typing import Any
 from compiler.checks import check_definition
 from compiler.codegen import COMPILER_VERSION, generate
 from compiler.context import CompileContext, SubWorkflow
+from compiler.requirements import LockedPackage, PackageLock
 from compiler.result import Artifacts, CompilationResult, Issue, error
 
-__all__ = ["COMPILER_VERSION", "CompilationResult", "CompileContext", "Issue", "SubWorkflow",
-           "compile_definition"]
+__all__ = ["COMPILER_VERSION", "CompilationResult", "CompileContext", "Issue", "LockedPackage",
+           "PackageLock", "SubWorkflow", "compile_definition"]
 
 
 def compile_definition(definition: Any, context: CompileContext | None = None) -> CompilationResult:
@@ -33,6 +34,7 @@ def compile_definition(definition: Any, context: CompileContext | None = None) -
             "connections": sorted(checked.connections),
             "env_vars": sorted(checked.env_vars),
             "workflows": sorted(checked.subworkflows),
+            "python_packages": python_packages(checked.package_locks),
         }
         if not checked.has_errors:
             code, source_map = generate(definition, checked)
@@ -59,3 +61,15 @@ def compile_definition(definition: Any, context: CompileContext | None = None) -
         issues=issues,
         artifacts=artifacts,
     )
+
+
+def python_packages(locks: dict[str, PackageLock]) -> list[dict[str, Any]]:
+    """Every package the python steps install, once per exact wheel, with the steps using it
+    (two steps may pin two versions of one package: each has its own environment)."""
+    found: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for step_id, lock in sorted(locks.items()):
+        for package in lock.packages:
+            entry = found.setdefault((package.name, package.version, package.hash),
+                                     {**package.as_dict(), "nodes": []})
+            entry["nodes"].append(step_id)
+    return [found[key] for key in sorted(found)]

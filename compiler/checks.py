@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from compiler import expressions, references, structure
+from compiler import expressions, references, requirements, structure
 from compiler.context import CompileContext
 from compiler.ir import Checked, Step
 from compiler.result import error, warning
@@ -71,6 +71,7 @@ def check_definition(definition: Any, ctx: CompileContext) -> Checked:
     if "output" in definition:
         references.check_value_expressions(definition["output"], None, "output", scan)
     _check_concurrency(definition, scan)
+    _check_requirement_sets(definition, out)
     for name in sorted(set(props) - scan.used_inputs):
         out.issues.append(warning("unused_input", f"input {name!r} is declared but no step "
                                   "uses it", field=f"input_schema.properties.{name}",
@@ -102,6 +103,17 @@ def _check_concurrency(definition: dict[str, Any], scan: references.Scan) -> Non
             suggestion="Build the key from inputs, e.g. {{ inputs.customer_id }}."))
         return
     references.check_value_expressions(key, None, "concurrency.key", scan)
+
+
+def _check_requirement_sets(definition: dict[str, Any], out: Checked) -> None:
+    """Each distinct requirement set is a resolution at save: a bounded number of them."""
+    count = len(requirements.requirement_sets(definition, limit=requirements.MAX_SETS + 1))
+    if count > requirements.MAX_SETS:
+        out.issues.append(error(
+            "syntax_error", f"the python steps declare more than {requirements.MAX_SETS} "
+            "different requirement lists", field="nodes",
+            suggestion="Give steps that need the same packages the same requirements, or "
+            "split the workflow into sub-workflows."))
 
 
 def _input_properties(definition: dict[str, Any]) -> dict[str, Any]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from compiler.pycode import module_available
+from compiler.requirements import PackageLock
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,8 @@ class CompileContext:
     connections: frozenset[str] | None = None
     workflows: Mapping[str, SubWorkflow] | None = None
     self_slug: str | None = None
-    module_available: Callable[[str], bool] = field(default=module_available)
+    # Resolved requirement sets by compiler.requirements.set_key(); None: nothing resolved
+    # them here, so a step that declares requirements cannot compile.
+    python_locks: Mapping[str, PackageLock] | None = None
     timeout_ceiling_s: float = 3600
     settings_hint: str = "Runtime settings"  # where env vars and connections are set up

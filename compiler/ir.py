@@ -7,6 +7,7 @@ from typing import Any
 
 from compiler import pycode
 from compiler.graph import Graph
+from compiler.requirements import PackageLock
 from compiler.result import Issue
 
 
@@ -21,6 +22,7 @@ class Step:
     config: dict[str, Any]
     inputs: dict[str, Any]
     code_report: pycode.CodeReport | None = None
+    packages: PackageLock | None = None  # a python step's resolved requirements
 
 
 @dataclass
@@ -37,6 +39,7 @@ class Checked:
     connections: set[str] = field(default_factory=set)
     subworkflows: set[str] = field(default_factory=set)
     secret_inputs: set[str] = field(default_factory=set)
+    package_locks: dict[str, PackageLock] = field(default_factory=dict)  # step id -> lock
 
     @property
     def has_errors(self) -> bool:

@@ -1,16 +1,14 @@
 """Static analysis of `python` step code: syntax, the run(inputs, ctx) entry point, imports.
 
-Nothing here executes user code: only ast.parse and importlib.util.find_spec on top-level
-module names (which locates a module without importing it).
+Nothing here executes user code: only ast.parse. Which imports a step may make is
+compiler/requirements.py's.
 """
 
 from __future__ import annotations
 
 import ast
-import importlib.util
 import sys
 from dataclasses import dataclass, field
-from functools import cache
 
 
 @dataclass
@@ -53,18 +51,6 @@ def analyse_code(code: str) -> CodeReport:
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             report.imports.append((node.module, node.lineno))
     return report
-
-
-@cache
-def module_available(name: str) -> bool:
-    """Whether the top-level package of `name` can be found in this interpreter."""
-    top = name.split(".", 1)[0]
-    if top in sys.stdlib_module_names or top in sys.builtin_module_names:
-        return True
-    try:
-        return importlib.util.find_spec(top) is not None
-    except (ImportError, ValueError):
-        return False
 
 
 def known_module_names() -> list[str]:

@@ -14,6 +14,7 @@ SEED_MESSAGES = {
     "missing_dependency": "Required integration not connected",
     "type_mismatch": "Parameter type conflict found",
     "import_resolution": "Cannot resolve workflow imports",
+    "requirement_unresolvable": "Cannot resolve package requirements",
     "internal_error": "The compiler could not finish",
 }
 
@@ -37,7 +38,7 @@ class Artifacts:
     generated_code: str = ""
     code_sha256: str = ""
     source_map: list[dict[str, Any]] = field(default_factory=list)
-    dependencies: dict[str, list[str]] = field(default_factory=dict)
+    dependencies: dict[str, list[Any]] = field(default_factory=dict)
 
 
 @dataclass

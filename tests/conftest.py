@@ -70,14 +70,44 @@ def example_names() -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def worker(django_db_setup, django_db_blocker, tmp_path_factory):  # type: ignore[no-untyped-def]
-    """One real worker for the session; tests using it need django_db(transaction=True)."""
+def package_index(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """A package index on loopback for python steps' requirements (tests/packages_index.py)."""
+    from tests.packages_index import start_index
+
+    index = start_index(tmp_path_factory.mktemp("index"))
+    yield index
+    index.shutdown()
+
+
+@pytest.fixture(scope="session")
+def worker_packages(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The session worker's host: its PACKAGES_DIR and uv cache (not the test process's)."""
+    home = tmp_path_factory.mktemp("worker-host")
+    return {"PACKAGES_DIR": str(home / "packages"), "PACKAGES_CACHE_DIR": str(home / "uv-cache")}
+
+
+@pytest.fixture(scope="session")
+def worker(django_db_setup, django_db_blocker, tmp_path_factory, package_index,  # type: ignore[no-untyped-def]
+           worker_packages):
+    """One real worker for the session; tests using it need django_db(transaction=True). It
+    installs python steps' packages from the session's package index."""
     from tests.workers import WorkerProcess
 
     with django_db_blocker.unblock():
-        process = WorkerProcess(tmp_path_factory.mktemp("worker")).start()
+        process = WorkerProcess(tmp_path_factory.mktemp("worker"), env={
+            "UV_INDEX_URL": package_index.url, **worker_packages}).start()
     yield process
     process.stop()
+
+
+@pytest.fixture
+def packages(settings, package_index, tmp_path):  # type: ignore[no-untyped-def]
+    """This process resolves (and, for in-process steps, installs) against the session's
+    package index, with a uv cache and PACKAGES_DIR of its own."""
+    settings.PACKAGES_INDEX_URL = package_index.url
+    settings.PACKAGES_CACHE_DIR = tmp_path / "uv-cache"
+    settings.PACKAGES_DIR = tmp_path / "packages"
+    return package_index
 
 
 @pytest.fixture

@@ -20,7 +20,10 @@ from worker import names
 
 log = logging.getLogger(__name__)
 
-HARD_LIMIT_GRACE_S = 30  # the runner stops a step at its timeout; Celery's limits are a backstop
+HARD_LIMIT_GRACE_S = 30
+# Finishing a compilation resolves each requirement set for up to PACKAGES_RESOLVE_TIMEOUT_S
+# (600 s by default); Celery's limit is the backstop of a definition with several sets.
+RESOLVE_LIMIT_S = 3600  # the runner stops a step at its timeout; Celery's limits are a backstop
 SOFT_LIMIT_GRACE_S = 10
 # A step task's Celery limits also leave room for the steps the task may run next itself
 # (worker/runner.py, "continuation"): a successor runs in the same task only while what is
@@ -104,6 +107,23 @@ def enqueue_alert(notification_id: int) -> None:
 def enqueue_log_forward(execution_id: Any, first_seq: int, last_seq: int) -> None:
     _send(names.FORWARD_LOGS, [str(execution_id), first_seq, last_seq],
           f"log forwarding of {execution_id}")
+
+
+def enqueue_compilation_finish(compilation_id: int) -> None:
+    """Resolve a compilation's remaining requirements and finish it, on a worker."""
+    _send(names.FINISH_COMPILATION, [compilation_id], f"compilation #{compilation_id}",
+          soft_time_limit=RESOLVE_LIMIT_S, time_limit=RESOLVE_LIMIT_S + HARD_LIMIT_GRACE_S)
+
+
+def broadcast_prune_packages(keep: list[str]) -> None:
+    """Every worker host removes the package environments not in `keep` (each its own
+    PACKAGES_DIR: a control command reaches every worker, a task only one)."""
+    if _local is not None:
+        return
+    try:
+        app.control.broadcast(names.PRUNE_PACKAGES, arguments={"keep": keep}, reply=False)
+    except OperationalError as exc:
+        log.warning("broker unreachable, package environments not pruned now (%s)", exc)
 
 
 class LocalQueue:

@@ -10,3 +10,5 @@ PARTITIONS = "worker.ensure_partitions"
 FORWARD_LOGS = "worker.forward_logs"
 EVALUATE_ALERTS = "worker.evaluate_alerts"
 SEND_ALERT = "worker.send_alert"
+FINISH_COMPILATION = "worker.finish_compilation"
+PRUNE_PACKAGES = "prune_package_environments"  # a broadcast control command, not a task

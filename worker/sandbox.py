@@ -1,16 +1,20 @@
 """Run python step code in the sandbox: a fork server inside bubblewrap, one child per step.
 
-The server (worker/sandbox_server.py) starts once per worker process with no environment, no
-network (unless allowed), and a read-only view of the Python installation only: the project,
-its settings, the database file and the worker's environment are not in its filesystem. Each
-step is a forked child that drops to an unprivileged uid under rlimits (memory, CPU, processes,
-file size). Without bubblewrap the server still runs with an empty environment and the same
-child limits, and cuts the network with a namespace when it can.
+The server (worker/sandbox_server.py) starts once per worker process (and per package
+environment) with no environment, no network (unless allowed), and a read-only view of the
+Python installation's standard library only: the project, its settings, the database file,
+the worker's environment and every site-packages directory of the host are not in its
+filesystem. A step that declares packages gets a server of its own lock's environment
+(worker/packages.py), mounted read-only at /packages and put on its path. Each step is a
+forked child that drops to an unprivileged uid under rlimits (memory, CPU, processes, file
+size). Without bubblewrap the server still runs with an empty environment and the same child
+limits, and cuts the network with a namespace when it can.
 """
 
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import logging
 import os
@@ -19,6 +23,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import sysconfig
 import threading
 import time
 from collections.abc import Callable
@@ -28,6 +33,8 @@ from typing import Any
 
 logger = logging.getLogger(__name__)
 SERVER = Path(__file__).with_name("sandbox_server.py")
+PACKAGES_MOUNT = "/packages"  # where a step's environment is, inside the sandbox
+MAX_WARM = 6  # warm servers per worker process; past it the least recently used one stops
 
 
 @dataclass
@@ -42,7 +49,20 @@ class SandboxOutcome:
     killed_for: str | None = None  # "timeout" | "memory" | "cancel"
 
 
-def _bwrap_command(network: bool) -> list[str] | None:
+def _site_directories() -> list[str]:
+    """Every site-packages of the host the sandbox's read-only binds would show: hidden, so
+    a step imports the standard library and its own lock's packages, nothing else (not
+    even by editing sys.path)."""
+    found = set()
+    for prefix in {sys.prefix, sys.base_prefix}:
+        paths = sysconfig.get_paths(vars={"base": prefix, "platbase": prefix})
+        found.update(paths[key] for key in ("purelib", "platlib"))
+    for pattern in ("/usr/lib/python3*/*-packages", "/usr/local/lib/python3*/*-packages"):
+        found.update(glob.glob(pattern))
+    return sorted(path for path in found if os.path.isdir(path))
+
+
+def _bwrap_command(network: bool, packages: Path | None = None) -> list[str] | None:
     bwrap = shutil.which("bwrap")
     if not bwrap or os.environ.get("SANDBOX_DISABLE_BWRAP"):
         return None
@@ -56,6 +76,10 @@ def _bwrap_command(network: bool) -> list[str] | None:
         binds += ["--perms", "0755", "--dir", parent]
     for path in bound:
         binds += ["--ro-bind", path, path]
+    for path in _site_directories():
+        binds += ["--perms", "0555", "--tmpfs", path, "--remount-ro", path]
+    if packages is not None:
+        binds += ["--ro-bind", str(packages), PACKAGES_MOUNT]
     # The private /tmp first: binds that live under /tmp (a checkout there) go on top of it.
     command = [bwrap, "--perms", "1777", "--tmpfs", "/tmp", "--ro-bind", "/usr", "/usr"]
     for name in ("lib", "lib64", "bin", "sbin"):
@@ -87,21 +111,26 @@ class Sandbox:
     the next request first reads that step's `exit`, so no step starts before the last one's
     leftovers are gone."""
 
-    def __init__(self, *, network: bool) -> None:
+    def __init__(self, *, network: bool, packages: Path | None = None) -> None:
         self.network = network
+        self.packages = packages  # the site directory of a lock's environment, if any
         self.proc: subprocess.Popen[bytes] | None = None
         self.isolated_by = "none"
         self.ending = False  # a step's result came back; its `exit` has not yet
 
     def _start(self) -> subprocess.Popen[bytes]:
-        prefix = _bwrap_command(self.network)
+        prefix = _bwrap_command(self.network, self.packages)
         # Absolute: a worker started as `../.venv/bin/python` would otherwise look for the
         # interpreter relative to the sandbox's working directory.
         python = [os.path.abspath(sys.executable), "-I", "-S", str(SERVER)]
         if prefix:
             command, self.isolated_by = [*prefix, *python, "--bwrap"], "bubblewrap"
+            packages = PACKAGES_MOUNT
         else:
             command, self.isolated_by = python, "rlimits+uid"
+            packages = str(self.packages)
+        if self.packages is not None:
+            command += ["--packages", packages]
         env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}  # not the worker's environment
         return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=subprocess.DEVNULL, env=env, cwd="/tmp",
@@ -199,7 +228,7 @@ class Sandbox:
                                                   "message": "the sandbox server exited"}
                 return outcome
             *lines, buffer = (buffer + chunk).split(b"\n")  # one pass, not one per line
-            for line in lines:
+            for position, line in enumerate(lines):
                 try:
                     message = json.loads(line)
                 except ValueError:
@@ -219,21 +248,30 @@ class Sandbox:
                     outcome.debug = message.get("debug") or {}
                     outcome.usage = message.get("usage") or {}
                     if outcome.killed_for is None:  # the step is over: see the class's note
-                        self.ending = True
+                        # Its `exit` may have come in the same read (a busy machine): then
+                        # the server is already done with it, and nothing is left to await.
+                        self.ending = not any(later.startswith(b'{"type": "exit"')
+                                              for later in lines[position + 1:])
                         return outcome
                 elif kind == "exit":
                     outcome.exit_code = message.get("code")
                     return outcome
 
 
-_SANDBOXES: dict[bool, Sandbox] = {}
+_SANDBOXES: dict[tuple[bool, tuple[Path, int] | None], Sandbox] = {}
 
 
-def sandbox_for(*, network: bool) -> Sandbox:
-    """This process's warm sandbox (one per network setting), started on first use."""
-    sandbox = _SANDBOXES.get(network)
+def sandbox_for(*, network: bool, packages: tuple[Path, int] | None = None) -> Sandbox:
+    """This process's warm sandbox for a network setting and a package environment (its
+    path and build, worker/packages.py `identity`), started on first use; at most MAX_WARM
+    of them stay warm (the least recently used one stops)."""
+    key = (network, packages)
+    sandbox = _SANDBOXES.pop(key, None)
     if sandbox is None:
-        sandbox = _SANDBOXES[network] = Sandbox(network=network)
+        sandbox = Sandbox(network=network, packages=packages[0] if packages else None)
+    _SANDBOXES[key] = sandbox  # last: the most recently used
+    while len(_SANDBOXES) > MAX_WARM:
+        _SANDBOXES.pop(next(iter(_SANDBOXES))).close()
     return sandbox
 
 

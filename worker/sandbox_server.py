@@ -31,6 +31,9 @@ STEP_UID = 100_000 + os.getpid()
 _OUT = sys.stdout.buffer  # rebound in each child to a private copy of the channel
 _LOCK = threading.Lock()
 IN_BWRAP = "--bwrap" in sys.argv
+# A step's own packages: its lock's environment, read-only, after the standard library (no
+# .pth file of it runs: that would be package code running here, before the privilege drop).
+PACKAGES = sys.argv[sys.argv.index("--packages") + 1] if "--packages" in sys.argv else None
 MAX_REPR = 500
 
 
@@ -323,8 +326,22 @@ def _fork_spare():
     return pid, outbox
 
 
+def _list_packages():
+    """Read the environment's directories once here, so each step's child finds its packages
+    without listing them again (import machinery caches only; no package code runs)."""
+    import importlib.machinery
+
+    folders = [PACKAGES] + [os.path.join(PACKAGES, name) for name in os.listdir(PACKAGES)
+                            if os.path.isdir(os.path.join(PACKAGES, name))]
+    for folder in folders:
+        importlib.machinery.PathFinder.find_spec("_runtime_engine_nothing_", [folder])
+
+
 def main():
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if PACKAGES:
+        sys.path.append(PACKAGES)
+        _list_packages()
     _become_subreaper()
     if not IN_BWRAP:
         _preload()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 
 from celery import shared_task
@@ -13,6 +14,7 @@ from celery.signals import (
     worker_process_init,
     worker_process_shutdown,
 )
+from celery.worker.control import control_command
 from django.db import close_old_connections, connections
 
 from apps.alerts import services as alerts
@@ -20,7 +22,9 @@ from apps.executions import tracing
 from apps.executions.services import execution_admit, retention
 from apps.executions.services.sweeper import sweep as run_sweep
 from apps.triggers.services import schedules
-from worker import log_forward, names, runner, sandbox
+from apps.workflows import selectors as workflow_selectors
+from apps.workflows import services as workflows
+from worker import dispatch, log_forward, names, packages, runner, sandbox
 
 logger = logging.getLogger(__name__)
 
@@ -70,9 +74,27 @@ def send_alert(self, notification_id: int) -> str:  # type: ignore[no-untyped-de
 
 @shared_task(name=names.RETENTION, ignore_result=True)
 def purge_old_executions() -> dict[str, int]:
-    """Daily: executions and audit entries older than their owner's retention_days."""
-    return {**retention.purge_old_executions(),
-            "audit_entries": retention.purge_old_audit_entries()}
+    """Daily: executions and audit entries older than their owner's retention_days; then
+    every worker host removes the package environments no kept compilation uses."""
+    report = {**retention.purge_old_executions(),
+              "audit_entries": retention.purge_old_audit_entries()}
+    dispatch.broadcast_prune_packages(sorted(workflow_selectors.package_locks_kept()))
+    return report
+
+
+@shared_task(name=names.FINISH_COMPILATION, ignore_result=True, acks_late=True)
+def finish_compilation(compilation_id: int) -> str:
+    """Resolve the requirements a save left to the background, then compile and announce."""
+    return workflows.compilation_finish(compilation_id=compilation_id)
+
+
+@control_command(name=names.PRUNE_PACKAGES, args=[("keep", list)], signature="<keep>")
+def prune_package_environments(state, keep=None):  # type: ignore[no-untyped-def]
+    """Broadcast by the retention task: this host removes the package environments not in
+    `keep` (in a thread: the worker goes on taking messages meanwhile)."""
+    threading.Thread(target=packages.prune, args=(set(keep or ()),), daemon=True,
+                     name="prune-packages").start()
+    return {"ok": "pruning"}
 
 
 @shared_task(name=names.PARTITIONS, ignore_result=True)

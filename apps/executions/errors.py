@@ -27,6 +27,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "sandbox_error": ("The sandbox could not run the step",
                       "Retry the step; tell the operators if it persists."),
     "cancelled": ("The execution was stopped", "Re-run it when ready."),
+    "packages_unavailable": ("The step's packages could not be installed on this worker",
+                             "Retry the step (the package index may have been unreachable); "
+                             "tell the operators if it persists."),
     "approval_rejected": ("The approver rejected this step",
                           "Address the reason given, then re-run, or skip the step with a "
                           "substitute output."),

@@ -44,6 +44,15 @@ def compilation_started(workflow: Workflow) -> None:
                                      "data": {"revision": workflow.revision}})
 
 
+def compilation_resolving(compilation: Compilation, *, message: str) -> None:
+    """The save's packages take longer to resolve than a save waits: a worker finishes the
+    compilation (stored `resolving`, not runnable until then)."""
+    _publish_on_commit(compilation.workflow_id, {
+        "type": "compilation_started", "workflow_id": compilation.workflow_id,
+        "data": {"revision": compilation.revision, "status": compilation.status,
+                 "message": message, "compilation_id": compilation.pk}})
+
+
 def compilation_completed(compilation: Compilation) -> None:
     """Its CompilationResult is stored."""
     _publish_on_commit(compilation.workflow_id, {

@@ -38,6 +38,9 @@ class Compilation(models.Model):
         SUCCESS = "success"
         WARNING = "warning"
         ERROR = "error"
+        # Its python steps' requirements are being resolved in the background (a Celery
+        # task finishes the compilation): not runnable yet (docs/workflow-format.md).
+        RESOLVING = "resolving"
 
     workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="compilations")
     revision = models.PositiveIntegerField()
@@ -51,6 +54,9 @@ class Compilation(models.Model):
     source_map = models.JSONField(default=list, blank=True)
     dependencies = models.JSONField(default=dict, blank=True)
     issues = models.JSONField(default=list, blank=True)
+    # The resolved requirement sets its python steps install: their environments are kept
+    # on the worker hosts while a compilation uses them (retention removes the others).
+    package_locks = models.ManyToManyField("PackageLock", blank=True, related_name="compilations")
 
     class Meta:
         ordering = ["-revision", "-id"]
@@ -61,7 +67,32 @@ class Compilation(models.Model):
 
     @property
     def runnable(self) -> bool:
-        return self.status != self.Status.ERROR
+        return self.status not in (self.Status.ERROR, self.Status.RESOLVING)
+
+
+class PackageLock(models.Model):
+    """A python step's requirement set as the resolver (uv) answered it, for one target
+    interpreter and package index: the lock (exact versions and wheel hashes) or why there is
+    none. The cache of resolution: a save whose requirements did not change reads it here
+    (apps/workflows/packages.py)."""
+
+    class Status(models.TextChoices):
+        RESOLVED = "resolved"
+        FAILED = "failed"
+
+    key = models.CharField(max_length=64, unique=True)  # requirements + target + index
+    requirements = models.JSONField(default=list)  # the normalised lines
+    target = models.JSONField(default=dict)  # {"python": "3.12", "platform": ...}
+    status = models.CharField(max_length=16, choices=Status.choices)
+    packages = models.JSONField(default=list)  # [{name, version, hash, wheel, url, modules}]
+    digest = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    error = models.TextField(blank=True, default="")
+    failed_package = models.CharField(max_length=200, blank=True, default="")
+    duration_ms = models.FloatField(default=0)
+    resolved_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{', '.join(self.requirements)[:80]}: {self.status}"
 
 
 class InputPreset(TimestampedModel):

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from apps.common.exceptions import ApplicationError
+from apps.workflows import packages
 from apps.workflows.models import Compilation, Workflow
 
 if TYPE_CHECKING:
@@ -35,3 +36,9 @@ def compilation_of_revision(*, workflow_id: int, revision: int) -> Compilation:
         raise ApplicationError(f"This workflow has no revision {revision}.", code="invalid",
                                fields={"revision": "A revision number of this workflow."})
     return compilation
+
+
+def package_locks_kept() -> set[str]:
+    """The package environments (lock digests) some kept compilation uses: worker hosts may
+    remove the others (the retention task's broadcast)."""
+    return packages.kept_digests()

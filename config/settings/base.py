@@ -232,6 +232,22 @@ CELERY_BEAT_SCHEDULE = {
     "retention": {"task": "worker.purge_old_executions",
                   "schedule": float(read_int("RETENTION_INTERVAL_S", 24 * 3600))},
 }
+# Python steps' own packages (docs/operations.md, "Packages"). The index uv resolves and
+# installs from (a private one: UV_INDEX_URL, or PIP_INDEX_URL as pip users have it); uv's
+# download cache; where each worker host keeps one environment per lock. A save resolves
+# for up to PACKAGES_RESOLVE_WAIT_S in the web process, then hands the rest to a worker.
+PACKAGES_INDEX_URL = (read_optional("UV_INDEX_URL") or read_optional("PIP_INDEX_URL")
+                      or "https://pypi.org/simple")
+PACKAGES_DIR = Path(read_str("PACKAGES_DIR", str(VAR_DIR / "packages")))
+PACKAGES_CACHE_DIR = Path(read_str("PACKAGES_CACHE_DIR", str(VAR_DIR / "uv-cache")))
+PACKAGES_RESOLVE_WAIT_S = read_int("PACKAGES_RESOLVE_WAIT_S", 2)
+PACKAGES_RESOLVE_TIMEOUT_S = read_int("PACKAGES_RESOLVE_TIMEOUT_S", 600)
+PACKAGES_INSTALL_TIMEOUT_S = read_int("PACKAGES_INSTALL_TIMEOUT_S", 600)
+PACKAGES_HTTP_RETRIES = read_int("PACKAGES_HTTP_RETRIES", 3)
+# The only variables of ours uv sees besides its own settings: how to reach the index.
+PACKAGES_UV_ENV = {name: value for name in ("HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY",
+                                            "SSL_CERT_FILE", "SSL_CERT_DIR", "UV_NATIVE_TLS")
+                   if (value := read_optional(name))}
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Longer than the longest allowed step, so a running step is never redelivered.
     "visibility_timeout": read_int("BROKER_VISIBILITY_TIMEOUT_S", STEP_TIMEOUT_CEILING_S + 600),

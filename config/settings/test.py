@@ -30,3 +30,10 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Throttle counters in this process only: one test's failed sign-ins never meet another's.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# No test reaches a real package index: a test that needs one serves its own on loopback
+# (tests/packages_index.py). Resolving waits long enough for a loaded machine: the test of
+# the background path sets the wait to 0 itself.
+if not os.environ.get("UV_INDEX_URL"):
+    PACKAGES_INDEX_URL = "http://127.0.0.1:9/simple/"
+PACKAGES_HTTP_RETRIES = 0
+PACKAGES_RESOLVE_WAIT_S = int(os.environ.get("PACKAGES_RESOLVE_WAIT_S", "60"))

@@ -39,10 +39,11 @@
   }
 
   function showStatus(state, result) {
-    const labels = { compiling: "⟳ compiling…", success: "✔ compiled", warning: "⚠ compiled with warnings",
-      error: "✖ compilation failed" };
+    const labels = { compiling: "⟳ compiling…", resolving: "⟳ resolving packages…", success: "✔ compiled",
+      warning: "⚠ compiled with warnings", error: "✖ compilation failed" };
     status.replaceChildren(el("span", { class: `badge ${state}`, "data-state": state }, labels[state] || state));
-    if (result) status.append(` in ${RE.duration(result.duration_ms)} (revision ${result.revision})`);
+    if (result && state === "resolving") status.append(` (revision ${result.revision}): the run waits for it`);
+    else if (result) status.append(` in ${RE.duration(result.duration_ms)} (revision ${result.revision})`);
     announce(labels[state] || state);
   }
 
@@ -82,10 +83,22 @@
       issue.suggestion ? el("div", { class: "suggestion" }, `Fix: ${issue.suggestion}`) : null)));
     document.getElementById("generated-code").textContent = result.artifacts.generated_code || "(none)";
     document.getElementById("dependencies").textContent = RE.json(result.artifacts.dependencies);
-    const runnable = result.status !== "error" && result.revision === (workflow && workflow.revision);
+    showPackages(result.artifacts.dependencies.python_packages || []);
+    const runnable = !["error", "resolving"].includes(result.status) && result.revision === (workflow && workflow.revision);
     runButton.disabled = !runnable;
-    document.getElementById("run-why").textContent = runnable ? "" : "Fix the errors to run.";
+    document.getElementById("run-why").textContent = runnable ? ""
+      : result.status === "resolving" ? "It can run once its packages are resolved." : "Fix the errors to run.";
     markIssues();
+  }
+
+  // The packages the python steps install: the exact versions the save resolved.
+  function showPackages(packages) {
+    const table = document.getElementById("python-packages");
+    table.hidden = !packages.length;
+    document.getElementById("packages-none").hidden = Boolean(packages.length);
+    table.tBodies[0].replaceChildren(...packages.map((p) => el("tr", {},
+      el("td", {}, p.name), el("td", {}, el("code", {}, p.version)), el("td", {}, p.nodes.join(", ")),
+      el("td", {}, el("code", { title: p.hash }, `${p.wheel || p.name} (${p.hash.replace("sha256:", "").slice(0, 12)}…)`)))));
   }
 
   // An issue clicked: its node selected in the graph, its line selected in the JSON, and for
@@ -208,10 +221,10 @@
   const socket = new WebSocket(`${scheme}://${location.host}/ws/workflows/${id}/`);
   socket.onmessage = (message) => {
     const event = JSON.parse(message.data);
-    if (event.type === "compilation_started") showStatus("compiling");
+    if (event.type === "compilation_started") showStatus(event.data.status === "resolving" ? "resolving" : "compiling");
     if (event.type === "compilation_completed" && workflow) {
       if (event.data.revision > workflow.revision) load();
-      else showCompilation(event.data);
+      else if (event.data.revision === workflow.revision) showCompilation(event.data);
     }
   };
 

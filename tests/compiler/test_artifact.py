@@ -88,6 +88,6 @@ def test_dependencies_list_modules_connections_env_and_subworkflows():
     result = compile_definition(load_example("order-digest"), example_context())
     assert result.artifacts.dependencies == {
         "python_modules": [], "connections": ["pager"], "env_vars": ["ALERT_URL"],
-        "workflows": []}
+        "workflows": [], "python_packages": []}
     sub = compile_definition(load_example("subworkflow-caller"), example_context())
     assert sub.artifacts.dependencies["workflows"] == ["hello-transform"]

@@ -44,7 +44,7 @@ def test_broken_example_produces_exactly_its_issue(path: Path):
 
 def test_every_issue_code_has_a_broken_example():
     assert {p.stem for p in BROKEN} == {"syntax_error", "missing_dependency", "type_mismatch",
-                                        "import_resolution"}
+                                        "import_resolution", "requirement_unresolvable"}
 
 
 def test_unknown_step_type_suggests_the_nearest():

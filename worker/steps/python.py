@@ -1,14 +1,18 @@
-"""`python`: the user's code runs in the sandbox (worker/sandbox.py), watched for CPU and
-memory (worker/monitor.py), its prints and logs streamed, killed at its limits."""
+"""`python`: the user's code runs in the sandbox (worker/sandbox.py) with its lock's
+package environment when it declares packages (worker/packages.py, built on this host's first
+use), watched for CPU and memory (worker/monitor.py), its prints and logs streamed, killed at
+its limits."""
 
 from __future__ import annotations
 
 import logging
+import time
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 
 from apps.executions.services.attempts import attempt_metrics
+from worker import packages
 from worker.monitor import ResourceMonitor
 from worker.sandbox import sandbox_for
 from worker.steps.base import StepError, StepRunner
@@ -32,7 +36,9 @@ def run(ctx: StepContext, payload: dict[str, Any]) -> Any:
         "limits": {"memory_mb": ctx.memory_mb, "cpu_seconds": int(ctx.timeout_s) + 1,
                    "processes": 32, "file_mb": 64},
     }
-    sandbox = sandbox_for(network=bool(config["allow_network_in_code"]))
+    environment = _environment(ctx, payload.get("packages"))
+    sandbox = sandbox_for(network=bool(config["allow_network_in_code"]),
+                          packages=environment.identity if environment else None)
 
     def on_samples(samples: list[dict[str, float]]) -> None:
         # Runs in the monitor's thread: a failed write (the database briefly away) must
@@ -74,6 +80,21 @@ def run(ctx: StepContext, payload: dict[str, Any]) -> Any:
         message = f"memory limit {ctx.memory_mb} MB exceeded ({message})"
     extra = {k: ctx.scope.mask(v) for k, v in error.items() if k not in ("type", "message")}
     raise StepError(kind, ctx.scope.mask(message), **extra)
+
+
+def _environment(ctx: StepContext, lock: dict[str, Any] | None) -> packages.Environment | None:
+    """The step's package environment on this host; its first use here says so in the log."""
+    try:
+        environment = packages.environment_for(lock)
+    except packages.PackagesUnavailable as exc:
+        raise StepError("packages_unavailable", str(exc)) from None
+    if environment is not None and environment.installed_s is not None:
+        source = "uv's cache" if environment.from_cache else "the package index"
+        count = environment.packages
+        ctx.logs.add(time.time(), "info", f"installing {count} package{'s' * (count != 1)} "
+                     f"(first use on this host) in {environment.installed_s:.2f} s, from "
+                     f"{source}")
+    return environment
 
 
 RUNNER = StepRunner(run=run, holds_worker=True, continues=True)

@@ -107,7 +107,7 @@ class WorkflowViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                    responses={200: s.CompilationSerializer, **error_responses(404)})
     @action(detail=True, methods=["post"])
     def compile(self, request: Request, pk: Any = None) -> Response:
-        compilation = services.workflow_compile(workflow=self.get_object())
+        compilation = services.workflow_recompile(workflow=self.get_object())
         return Response(s.CompilationSerializer(compilation).data)
 
     @extend_schema(summary="Past compilations, newest first",

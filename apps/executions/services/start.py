@@ -69,6 +69,11 @@ def _secret_names(schema: dict[str, Any]) -> set[str]:
 
 def runnable_compilation(workflow: Workflow) -> Compilation:
     compilation = workflow.latest_compilation
+    if compilation is not None and compilation.status == Compilation.Status.RESOLVING:
+        raise Conflict("This workflow's python packages are still being resolved; it can run "
+                       "once its compilation finishes.", code="not_runnable",
+                       extra={"issues": []}, suggestion="Wait for the compilation to finish "
+                       "(it is announced live on the workflow's channel), then run it.")
     if compilation is None or not compilation.runnable:
         issues = compilation.issues if compilation else []
         raise Conflict("This workflow cannot run until its compilation errors are fixed.",

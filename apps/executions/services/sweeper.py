@@ -7,7 +7,8 @@
 - a retry whose backoff is over is sent again (in case its countdown message was lost);
 - a step that waits without a worker (lease.DEFERRED) is woken when its wake_at comes: its
   step type says what waking means (worker/steps/);
-- queued executions are admitted when there is room.
+- queued executions are admitted when there is room;
+- a compilation left resolving packages past the resolver's limit is sent again.
 
 It knows no step type by name: the lease says who holds a step, wake_at says when to look.
 Each action is a unit of work of its own: one that fails leaves the others done.
@@ -18,7 +19,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -26,6 +27,7 @@ from apps.executions import metrics
 from apps.executions.engine import admission, lease, outcomes
 from apps.executions.engine.unit import Unit
 from apps.executions.models import TERMINAL_EXECUTION, Execution, StepRun
+from apps.workflows.services import compilations_resend_stuck
 from worker import dispatch
 
 S = StepRun.Status
@@ -65,15 +67,16 @@ def sweep() -> dict[str, int]:
     for owner_id in owners:
         with Unit() as unit:
             report["admitted"] += len(admission.admit(unit, owner_id))
+    compilations = compilations_resend_stuck(now=now)
     metrics.swept(report)
-    return report
+    return {**report, "compilations": compilations}
 
 
-def _send_again(steps: object, **mark: object) -> int:
+def _send_again(steps: QuerySet[StepRun], **mark: object) -> int:
     """Send the messages of steps whose own were lost, marking when (so the next sweep waits
     before sending them again)."""
     sent = 0
-    for step in steps.select_related("execution", "execution__compilation")[:BATCH]:  # type: ignore[attr-defined]
+    for step in steps.select_related("execution", "execution__compilation")[:BATCH]:
         with Unit() as unit:
             unit.send_step(step.execution, step)
             unit.update(StepRun.objects.filter(pk=step.pk, status=step.status), **mark)

@@ -1,6 +1,7 @@
 """Compile a workflow file from the terminal and print issues the way compilers do. It needs
 no database unless asked (`--owner`) to check env vars, connections and sub-workflows
-against a user's."""
+against a user's. Python steps' requirements are resolved against the package index, as a
+save does (apps/workflows/packages.py), without its cache."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.workflows import services
-from compiler import compile_definition
+from apps.workflows import packages, services
+from compiler import CompileContext, compile_definition
 
 
 class Command(BaseCommand):
@@ -33,12 +34,15 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: no such file") from None
         except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
             raise CommandError(f"{path}: not valid JSON ({exc})") from None
-        context = None
+        resolution = packages.resolve_definition(definition, budget_s=None,
+                                                 store=bool(options["owner"]))
+        context = CompileContext(python_locks=resolution.locks)
         if options["owner"]:
             owner = get_user_model().objects.filter(username=options["owner"]).first()
             if owner is None:
                 raise CommandError(f"no user {options['owner']!r}")
-            context = services.compile_context_for(owner=owner, slug=None)
+            context = services.compile_context_for(owner=owner, slug=None,
+                                                   resolution=resolution)
         result = compile_definition(definition, context)
         if options["json"]:
             self.stdout.write(json.dumps(result.as_dict(), indent=2))
