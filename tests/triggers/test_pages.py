@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -91,3 +92,34 @@ def test_starts_from_the_web_app_are_manual_and_with_a_token_api(page, user):
     assert by_hand.status_code == by_token.status_code == 201
     assert Execution.objects.get(pk=by_hand.json()["execution_id"]).trigger == "manual"
     assert Execution.objects.get(pk=by_token.json()["execution_id"]).trigger == "api"
+
+
+def test_a_bad_cron_is_shown_at_its_field_with_what_was_typed(page):
+    client, workflow = page
+    # given a cron with a minute that does not exist
+    shown = client.post(f"/workflows/{workflow.pk}/schedules/",
+                        {"kind": "cron", "cron": "61 * * * *", "timezone": "Europe/Berlin",
+                         "inputs": json.dumps({"who": "Ada"}), "catch_up": "latest",
+                         "priority": "high"})
+    text = shown.content.decode()
+    # then the page comes back with the error beside the cron field, and what was typed
+    assert shown.status_code == 400 and not Schedule.objects.exists()
+    cron = re.search(r'<input[^>]*id="sched-cron"[^>]*>', text).group(0)
+    assert 'value="61 * * * *"' in cron and 'aria-invalid="true"' in cron
+    error = re.search(r'id="sched-cron-error"[^>]*>(.*?)<', text, re.S).group(1)
+    assert "not valid" in error
+    assert re.search(r'id="sched-zone"[^>]*value="Europe/Berlin"', text)
+    assert 'value="{&quot;who&quot;: &quot;Ada&quot;}"' in text
+    assert re.search(r'<option value="latest" selected', text)
+    assert re.search(r'<option value="high" selected', text)
+    assert 'action="/workflows/%d/schedules/#schedule-form"' % workflow.pk in text
+
+
+def test_the_curl_line_sends_the_required_inputs_with_example_values(page, user):
+    client, _ = page
+    workflow = workflow_services.workflow_create(owner=user, slug="cond",
+                                                 definition=load_example("conditional-branches"))
+    text = client.post(f"/workflows/{workflow.pk}/webhook/", {"action": "rotate"}
+                       ).content.decode()
+    body = re.search(r"-d '(\{.*?\})'", text.replace("&quot;", '"').replace("&#x27;", "'"))
+    assert body and json.loads(body.group(1)) == {"score": 0, "level": "strict"}
