@@ -140,17 +140,29 @@ def _user_traceback(filename, frames, exc):
     return "\n".join(out)
 
 
-def _reprs(variables):
+def _variables(names):
+    """The step's own variables as {name: {type, value}}: a value's repr cut to MAX_REPR;
+    not ctx, modules or dunder names, which are the sandbox's and the interpreter's."""
     out = {}
-    for name, value in list(variables.items())[:50]:
-        if name.startswith("__"):
+    for name, value in list(names.items())[:50]:
+        if name.startswith("__") or isinstance(value, (Context, type(sys))):
             continue
         try:
             text = repr(value)
         except Exception as exc:  # a user __repr__ may raise
             text = f"<unrepresentable: {type(exc).__name__}>"
-        out[name] = text[:MAX_REPR]
+        out[name] = {"type": type(value).__name__, "value": text[:MAX_REPR]}
     return out
+
+
+def _innermost_own_frame(tb, filename):
+    """The innermost frame of the node's own code in a traceback (not a library's)."""
+    frame = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            frame = tb.tb_frame
+        tb = tb.tb_next
+    return frame
 
 
 def child(request):
@@ -201,7 +213,7 @@ def child(request):
         if debug:
             def tracer(frame, event, arg):
                 if event == "return" and frame.f_code is run.__code__:
-                    state["variables"] = _reprs(frame.f_locals)
+                    state["variables"] = _variables(frame.f_locals)
             sys.setprofile(tracer)
             profiler.enable()
         result = run(request.get("inputs", {}), Context(request))
@@ -219,11 +231,9 @@ def child(request):
             sys.setprofile(None)
         tb = exc.__traceback__
         frames = _frames(tb, filename, request.get("code", ""))
-        if debug and tb is not None:
-            last = tb
-            while last.tb_next is not None:
-                last = last.tb_next
-            state["variables"] = _reprs(last.tb_frame.f_locals)
+        own = _innermost_own_frame(tb, filename) if debug else None
+        if own is not None:
+            state["variables"] = _variables(own.f_locals)
         kind = "code_error"
         text = f"{type(exc).__name__}: {exc}"
         if isinstance(exc, TypeError) and "JSON serializable" in str(exc):
@@ -241,22 +251,25 @@ def child(request):
         stream.flush()
     if debug:
         message["debug"] = {"variables": state.get("variables", {}),
-                            "profile": _profile_rows(profiler)}
+                            "profile": _profile_rows(profiler, filename,
+                                                     request.get("step_id"))}
     usage = resource.getrusage(resource.RUSAGE_SELF)
     message["usage"] = {"max_rss_mb": usage.ru_maxrss / 1024,
                         "cpu_s": usage.ru_utime + usage.ru_stime}
     send(message)
 
 
-def _profile_rows(profiler):
+def _profile_rows(profiler, filename, node):
+    """The node's own functions, slowest (cumulative time) first, each located by node and
+    line: the library and built-in functions they call count in their cumulative time, and
+    are not listed (their interpreter paths say nothing about the builder's code)."""
     if profiler is None:
         return []
-    stats = pstats.Stats(profiler)
     rows = []
-    for (filename, line, name), (_cc, nc, tt, ct, _) in stats.stats.items():
-        if filename == __file__:
-            continue  # the sandbox's own frames are not the user's profile
-        rows.append({"function": name, "file": filename, "line": line, "calls": nc,
+    for (file, line, name), (_cc, nc, tt, ct, _) in pstats.Stats(profiler).stats.items():
+        if file != filename:
+            continue
+        rows.append({"function": name, "node": node, "line": line, "calls": nc,
                      "total_s": round(tt, 6), "cumulative_s": round(ct, 6)})
     rows.sort(key=lambda r: r["cumulative_s"], reverse=True)
     return rows[:25]

@@ -112,7 +112,7 @@ def test_a_bad_cron_is_shown_at_its_field_with_what_was_typed(page):
     assert 'value="{&quot;who&quot;: &quot;Ada&quot;}"' in text
     assert re.search(r'<option value="latest" selected', text)
     assert re.search(r'<option value="high" selected', text)
-    assert 'action="/workflows/%d/schedules/#schedule-form"' % workflow.pk in text
+    assert f'action="/workflows/{workflow.pk}/schedules/#schedule-form"' in text
 
 
 def test_the_curl_line_sends_the_required_inputs_with_example_values(page, user):

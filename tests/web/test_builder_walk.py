@@ -199,6 +199,8 @@ def test_the_gantt_draws_a_skipped_steps_attempt_and_its_skip_apart(signed_in, w
           : { step: v.y, from: v.x[0], to: v.x[1], label: d.label })); }"""
     page.wait_for_function(f"() => ({bars})().some((b) => b.step === 'work'"
                            " && /skipped/.test(b.label))", timeout=20_000)
+    expect(page.locator("#live-badge")).to_contain_text("finished")  # every event replayed
+    page.wait_for_load_state("networkidle")  # and the chart drawn again from them
     work = [b for b in page.evaluate(bars) if b["step"] == "work"]
     assert not [b for b in work if b["from"] < idle_middle_ms < b["to"]], work
     ran = [b for b in work if re.search("failed", b["label"])]
