@@ -36,6 +36,7 @@ const RE = (() => {
         const event = parse(message.data);
         if (event.seq <= last) return;
         last = event.seq;
+        if (WAITS_CHANGE.has(event.type)) approvalsSoon();
         onEvent(event);
       };
       socket.onclose = (close) => {
@@ -49,6 +50,38 @@ const RE = (() => {
     open();
     return { stop() { stopped = true; if (socket) socket.close(); },
       get last() { return last; }, get ended() { return ended; } };
+  }
+
+  // The navigation's count of what waits on the user (approvals), kept current without a
+  // reload: read again every APPROVALS_EVERY_MS while the page is shown, when it is shown
+  // again, at once when a followed run starts or stops waiting, and after a decision taken
+  // on this page (approval.js). One small read of GET /api/v1/approvals/.
+  const APPROVALS_EVERY_MS = 10000;
+  const WAITS_CHANGE = new Set(["step_waiting", "step_completed", "step_failed", "step_cancelled",
+    "execution_completed"]);
+  let approvalsTimer = null;
+
+  function approvalsSoon(delay = 300) {
+    clearTimeout(approvalsTimer);
+    approvalsTimer = setTimeout(refreshApprovals, delay);
+  }
+
+  async function refreshApprovals() {
+    const link = document.getElementById("nav-approvals");
+    if (!link) return;
+    clearTimeout(approvalsTimer);
+    approvalsTimer = setTimeout(refreshApprovals, APPROVALS_EVERY_MS);
+    if (document.hidden) return;
+    let count;
+    try { count = (await api("approvals/")).length; } catch (_) { return; }  // next time
+    const badge = link.querySelector(".badge");
+    const before = badge ? Number(badge.textContent) : 0;
+    if (count === before) return;
+    if (!count) { badge.remove(); return; }
+    const shown = badge || link.appendChild(el("span", { class: "badge warning" }));
+    shown.textContent = String(count);
+    shown.setAttribute("aria-label", `${count} waiting for you`);
+    if (count > before) announce(`${count} approval${count === 1 ? "" : "s"} waiting for you`);
   }
 
   function setLive(state) {
@@ -172,7 +205,8 @@ const RE = (() => {
   }
 
   return { api, follow, announce, statusBadge, ICONS, ms: duration, duration, ago, when, timeNode,
-    formatMarked, el, pageData, json, parse, number };
+    formatMarked, el, pageData, json, parse, number, refreshApprovals, approvalsSoon,
+    APPROVALS_EVERY_MS };
 })();
 
 // JSON.stringify's own hook for a type it cannot write: a BigInt (an integer parse() kept
@@ -183,11 +217,13 @@ if (!BigInt.prototype.toJSON) {
     value() { return JSON.rawJSON ? JSON.rawJSON(this.toString()) : this.toString(); } });
 }
 
-// Times and durations the server wrote, shown by the one formatter; buttons with data-copy
-// put the text of the element they name on the clipboard.
+// Times and durations the server wrote, shown by the one formatter; the approvals count kept
+// current; buttons with data-copy put the text of the element they name on the clipboard.
 document.addEventListener("DOMContentLoaded", () => {
   RE.formatMarked();
   setInterval(() => RE.formatMarked(), 30000);
+  RE.approvalsSoon(RE.APPROVALS_EVERY_MS);  // the server wrote the count just now
+  document.addEventListener("visibilitychange", () => { if (!document.hidden) RE.refreshApprovals(); });
   for (const button of document.querySelectorAll("button[data-copy]")) {
     button.addEventListener("click", async () => {
       const source = document.getElementById(button.dataset.copy);

@@ -171,7 +171,7 @@
     const now = Date.now(), origin = Math.min(...rows.flatMap(([, , list]) => list.map((s) => s.from)));
     const datasets = Object.entries(SPANS).map(([kind, [label, color]]) => ({
       label, backgroundColor: color, borderColor: kind === "skipped" ? "#6d4c00" : color,
-      borderWidth: kind === "skipped" ? 2 : 0, minBarLength: kind === "skipped" ? 6 : 0,
+      borderWidth: kind === "skipped" ? 2 : 0, minBarLength: kind === "skipped" ? 6 : 2,
       data: rows.flatMap(([stepId, , list]) => list.filter((s) => s.kind === kind)
         .map((s) => ({ y: stepId, x: [s.from - origin, (s.to === null ? now : s.to) - origin] }))),
     })).filter((d) => d.data.length);

@@ -129,6 +129,16 @@ def test_history_says_how_many_executions_match_the_filter(client, user):
                                          ).content.decode()
 
 
+def test_history_counts_up_to_a_cap(client, user, monkeypatch):
+    from apps.web import views
+
+    monkeypatch.setattr(views, "HISTORY_COUNT_CAP", 3)
+    client.force_login(user)
+    for _ in range(4):
+        make_execution(owner=user, status="succeeded")
+    assert "More than 3 executions" in client.get("/executions/").content.decode()
+
+
 def test_settings_have_human_labels_and_help_with_the_real_default(client, user):
     from apps.runtime.params import PARAMS
 
