@@ -31,7 +31,7 @@ from apps.workflows import services as workflow_services
 from apps.workflows.models import Workflow
 
 HISTORY_PAGE = 25
-HISTORY_COUNT_CAP = 10_000
+HISTORY_COUNT_CAP = 1_000
 
 
 def _page(request: HttpRequest, template: str, **context: Any) -> HttpResponse:
