@@ -162,6 +162,19 @@ def test_big_integers_are_shown_exactly_in_outputs_inputs_and_steps(signed_in, w
     expect(page.locator("#step-output")).to_contain_text(f'"big": {BIG}')
     expect(page.locator("#step-inputs")).to_contain_text(f'"n": {BIG}')
     assert "e+25" not in page.locator("main").inner_text()
+    # the reader keeps strings, floats and small numbers as they were, and round-trips
+    text = ('{"a": -123456789012345678901, "s": "12345678901234567890 \\" 99999999999999999",'
+            ' "f": 1.5e+300, "ok": 9007199254740991, "list": [1, 12345678901234567890123]}')
+    assert page.evaluate("t => JSON.stringify(RE.parse(t))", text) == text.replace(": ", ":")\
+        .replace(", ", ",")
+    # and a big integer typed into the run form reaches the server whole
+    page.goto(f"{page.base}/")
+    page.locator("tr", has_text="big").get_by_role("button", name=re.compile("^Run")).click()
+    page.get_by_role("dialog").get_by_label("n", exact=True).fill(str(BIG + 2))
+    page.get_by_role("dialog").get_by_role("button", name="Start").click()
+    page.wait_for_url(re.compile(r"/executions/[0-9a-f-]+/$"))
+    typed = Execution.objects.exclude(pk=execution.pk).get(workflow=execution.workflow)
+    assert typed.inputs["n"] == BIG + 2
 
 
 def test_a_failed_runs_output_says_what_happened(signed_in, worker, user):
