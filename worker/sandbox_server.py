@@ -88,9 +88,10 @@ class Context:
         self.log = logging.getLogger(f"step.{self.step_id}")
 
 
-def _pump(fd, level):
+def _pump(fd, level, ready):
     stream = LineStream(level)
     with os.fdopen(fd, "r", errors="replace") as reader:
+        ready.release()  # from here it waits in read(), running no Python until a line comes
         for line in reader:
             stream.write(line)
     stream.flush()
@@ -142,10 +143,12 @@ def _user_traceback(filename, frames, exc):
 
 def _variables(names):
     """The step's own variables as {name: {type, value}}: a value's repr cut to MAX_REPR;
-    not ctx, modules or dunder names, which are the sandbox's and the interpreter's."""
+    not ctx, modules, dunder names or names no code can write (a generator's ".0"), which are
+    the sandbox's and the interpreter's."""
     out = {}
     for name, value in list(names.items())[:50]:
-        if name.startswith("__") or isinstance(value, (Context, type(sys))):
+        if (name.startswith("__") or not name.isidentifier()
+                or isinstance(value, (Context, type(sys)))):
             continue
         try:
             text = repr(value)
@@ -190,10 +193,15 @@ def child(request):
     os.close(err_w)
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
-    pumps = [threading.Thread(target=_pump, args=(out_r, "info"), daemon=True),
-             threading.Thread(target=_pump, args=(err_r, "error"), daemon=True)]
-    for pump in pumps:
-        pump.start()
+    ready = [threading.Lock(), threading.Lock()]
+    for lock, (fd, level) in zip(ready, ((out_r, "info"), (err_r, "error")), strict=True):
+        lock.acquire()
+        threading.Thread(target=_pump, args=(fd, level, lock), daemon=True).start()
+    # Both pumps wait in read() before the user's code runs: cProfile (3.12) sees the calls of
+    # every thread, and a pump still starting up while it profiles garbles its stack (the
+    # profile then lost `run` about one time in three).
+    for lock in ready:
+        lock.acquire()
     sys.stdout = LineStream("info")
     sys.stderr = LineStream("error")
     root = logging.getLogger()

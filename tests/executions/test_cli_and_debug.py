@@ -72,6 +72,19 @@ def test_debug_profile_lists_the_nodes_functions_slowest_first(worker, user):
                                                        reverse=True)
 
 
+def test_debug_variables_of_a_failure_are_its_own_frames_without_interpreter_names(worker,
+                                                                                    user):
+    runtime_services.runtime_setting_set(owner=user, key="debug_mode", value=True)
+    code = ("import json\n\ndef run(inputs, ctx):\n    rows = [{'amount': 1}, {'amt': 2}]\n"
+            "    json.loads('[1, 2]')\n    return sum(r['amount'] for r in rows)\n")
+    execution = finished(start(user, {"name": "dbg", "nodes": [py_node("s", code)],
+                                      "edges": []}))
+    assert execution.status == "failed"
+    # the generator's frame, where it failed: its `r`, not its hidden ".0" iterator
+    assert steps_by_id(execution)["s"].debug["variables"] == {
+        "r": {"type": "dict", "value": "{'amt': 2}"}}
+
+
 def test_large_outputs_are_stored_truncated_with_a_preview(worker, user):
     runtime_services.runtime_setting_set(owner=user, key="output_max_bytes", value=10_000)
     code = "def run(inputs, ctx):\n    return 'x' * 50000\n"
