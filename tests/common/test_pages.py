@@ -58,3 +58,4 @@ def test_the_workflow_list_shows_each_workflows_last_run(client, user):
     assert "✖ failed" in row and f"/executions/{later.pk}/" in row and "<time" in row
     never = next(r for r in page.split("<tr") if "Never run" in r)
     assert "never run" in never
+    assert "{%" not in page and "{#" not in page  # the run dialog partial's comment unseen

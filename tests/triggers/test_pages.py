@@ -48,6 +48,7 @@ def test_the_webhook_secret_is_shown_once_with_a_curl_line(page):
     hook = Hook.objects.get(workflow=workflow)
     text = created.content.decode()
     assert f"/hooks/{hook.pk}/" in text and "Secret, shown once" in text
+    assert "{#" not in text and "{%" not in text  # the partial's own comment stays unseen
     assert "curl -X POST" in text and "Authorization: Bearer whsec_" in text
     later = client.get(f"/workflows/{workflow.pk}/").content.decode()
     assert "whsec_" not in later and "Bearer &lt;secret&gt;" in later
