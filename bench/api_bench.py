@@ -1,6 +1,7 @@
 """API figures (docs/architecture.md, "Figures"): the history list with 1,000,000 executions in PostgreSQL
 (filtered by status and workflow, newest first; the first page and a deep page reached by
-cursor), and an execution detail with 500 steps. The same queries in raw SQL are the floor.
+cursor), the web app's history page (which counts what matches its filter), and an execution
+detail with 500 steps. The same queries in raw SQL are the floor.
 
     DATABASE_URL=postgres://… .venv/bin/python bench/api_bench.py [--rows 1000000]
 
@@ -17,10 +18,12 @@ from datetime import timedelta
 import common  # sets Django up: before any app import
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from apps.executions import partitions  # noqa: E402
 from apps.executions.models import Execution, StepRun  # noqa: E402
+from apps.web.views import HISTORY_COUNT_CAP  # noqa: E402
 from apps.workflows import services as workflow_services  # noqa: E402
 from bench import plain_history  # noqa: E402
 from tests.factories import transform_definition  # noqa: E402
@@ -117,6 +120,7 @@ def main() -> None:
     rows.append(("raw SQL of the first page (floor)",
                  f"p95 {common.percentile(samples, .95):.1f} ms",
                  f"p50 {statistics.median(samples):.1f} ms"))
+    rows += web_history_rows(user, workflows[3].pk)
     execution = Execution.objects.filter(owner=user).first()
     StepRun.objects.bulk_create([StepRun(execution=execution, step_id=f"s{i}",
                                          step_type="transform", status="succeeded",
@@ -131,6 +135,29 @@ def main() -> None:
               if partitions.enabled() else "plain tables")
     common.print_table(f"API benchmark ({args.rows:,} executions loaded in {loaded_s:.0f} s; "
                        f"history: {layout})", rows)
+
+
+def web_history_rows(user, workflow_id: int) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+    """The history page of the web app, which also says how many executions match its
+    filter (counted up to views.HISTORY_COUNT_CAP), and that count alone: what it adds."""
+    page = Client(HTTP_HOST="127.0.0.1")
+    page.force_login(user)
+    everything = Execution.objects.filter(owner=user, parent__isnull=True).order_by()
+    rows = []
+    for label, url, matching in [
+        ("status+workflow", f"/executions/?status=failed&workflow={workflow_id}",
+         everything.filter(status="failed", workflow_id=workflow_id)),
+        ("unfiltered", "/executions/", everything),
+    ]:
+        assert page.get(url).status_code == 200
+        samples = timed(lambda url=url: page.get(url))
+        rows.append((f"web history page, {label}", f"p95 {common.percentile(samples, .95):.1f} ms",
+                     f"p50 {statistics.median(samples):.1f} ms (with its count)"))
+        samples = timed(lambda matching=matching: matching[:HISTORY_COUNT_CAP + 1].count())
+        rows.append((f"  its count alone (up to {HISTORY_COUNT_CAP + 1:,})",
+                     f"p95 {common.percentile(samples, .95):.1f} ms",
+                     f"p50 {statistics.median(samples):.1f} ms"))
+    return rows
 
 
 def log_rows(client, execution) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ urlpatterns = [
     path("metrics", metrics_view, name="metrics"),  # Prometheus' default path
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", include("apps.workflows.urls")),
+    path("", include("apps.web.workflows")),
     path("", include("apps.web.urls")),
 ]
 

@@ -33,6 +33,7 @@ from typing import Any
 
 logger = logging.getLogger(__name__)
 SERVER = Path(__file__).with_name("sandbox_server.py")
+SERVER_FILES = (SERVER, SERVER.with_name("sandbox_report.py"))  # what the server loads
 PACKAGES_MOUNT = "/packages"  # where a step's environment is, inside the sandbox
 MAX_WARM = 6  # warm servers per worker process; past it the least recently used one stops
 
@@ -67,7 +68,7 @@ def _bwrap_command(network: bool, packages: Path | None = None) -> list[str] | N
     if not bwrap or os.environ.get("SANDBOX_DISABLE_BWRAP"):
         return None
     binds: list[str] = []
-    bound = sorted({sys.base_prefix, sys.prefix, str(SERVER)})
+    bound = sorted({sys.base_prefix, sys.prefix, *map(str, SERVER_FILES)})
     ancestors = sorted({str(parent) for path in bound for parent in Path(path).parents
                         if str(parent) not in ("/", "/tmp")}, key=lambda p: p.count("/"))
     for parent in ancestors:

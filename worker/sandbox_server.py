@@ -1,4 +1,5 @@
-"""Fork server for python steps; runs inside the sandbox, stdlib only, no project imports.
+"""Fork server for python steps; runs inside the sandbox, stdlib only, no project imports but
+its neighbour sandbox_report.py (what a run reports about the user's code).
 
 Started once per worker pool process (inside bubblewrap when available). It reads one JSON
 request per line on stdin, hands each to a child of its own and reports on stdout, one JSON
@@ -16,14 +17,19 @@ import io
 import json
 import logging
 import os
-import pstats
 import resource
 import shutil
 import signal
 import sys
 import threading
 import time
-import traceback
+
+# Beside this file (bound into the sandbox with it): the reports on the user's code. Off the
+# path again at once: a step's imports see nothing of this directory.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sandbox_report as report  # noqa: E402
+
+sys.path.pop(0)
 
 # Each server runs its steps under its own uid, so RLIMIT_NPROC counts only its own
 # processes and everything a step left behind can be killed by uid after it ends.
@@ -34,7 +40,6 @@ IN_BWRAP = "--bwrap" in sys.argv
 # A step's own packages: its lock's environment, read-only, after the standard library (no
 # .pth file of it runs: that would be package code running here, before the privilege drop).
 PACKAGES = sys.argv[sys.argv.index("--packages") + 1] if "--packages" in sys.argv else None
-MAX_REPR = 500
 
 
 def send(message):
@@ -91,9 +96,10 @@ class Context:
         self.log = logging.getLogger(f"step.{self.step_id}")
 
 
-def _pump(fd, level):
+def _pump(fd, level, ready):
     stream = LineStream(level)
     with os.fdopen(fd, "r", errors="replace") as reader:
+        ready.release()  # from here it waits in read(), running no Python until a line comes
         for line in reader:
             stream.write(line)
     stream.flush()
@@ -122,40 +128,6 @@ def _limits(request):
         resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
 
 
-def _frames(tb, filename, code):
-    lines = code.splitlines()
-    frames = []
-    for frame in traceback.extract_tb(tb):
-        if frame.filename == filename:
-            text = lines[frame.lineno - 1].strip() if 0 < (frame.lineno or 0) <= len(lines) else ""
-            frames.append({"line": frame.lineno, "function": frame.name, "code": text})
-    return frames
-
-
-def _user_traceback(filename, frames, exc):
-    """A traceback of the user's own frames only, with their code lines."""
-    out = ["Traceback (most recent call last):"]
-    for frame in frames:
-        out.append(f'  File "{filename}", line {frame["line"]}, in {frame["function"]}')
-        if frame["code"]:
-            out.append(f"    {frame['code']}")
-    out.extend(line.rstrip("\n") for line in traceback.format_exception_only(exc))
-    return "\n".join(out)
-
-
-def _reprs(variables):
-    out = {}
-    for name, value in list(variables.items())[:50]:
-        if name.startswith("__"):
-            continue
-        try:
-            text = repr(value)
-        except Exception as exc:  # a user __repr__ may raise
-            text = f"<unrepresentable: {type(exc).__name__}>"
-        out[name] = text[:MAX_REPR]
-    return out
-
-
 def child(request):
     global _OUT
     os.setsid()
@@ -181,10 +153,10 @@ def child(request):
     os.close(err_w)
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
-    pumps = [threading.Thread(target=_pump, args=(out_r, "info"), daemon=True),
-             threading.Thread(target=_pump, args=(err_r, "error"), daemon=True)]
-    for pump in pumps:
-        pump.start()
+    ready = [threading.Lock(), threading.Lock()]
+    for lock, (fd, level) in zip(ready, ((out_r, "info"), (err_r, "error")), strict=True):
+        lock.acquire()
+        threading.Thread(target=_pump, args=(fd, level, lock), daemon=True).start()
     sys.stdout = LineStream("info")
     sys.stderr = LineStream("error")
     root = logging.getLogger()
@@ -204,7 +176,12 @@ def child(request):
         if debug:
             def tracer(frame, event, arg):
                 if event == "return" and frame.f_code is run.__code__:
-                    state["variables"] = _reprs(frame.f_locals)
+                    state["variables"] = report.variables(frame.f_locals, (Context,))
+            # The pumps wait in read() before profiling starts: a pump thread still starting
+            # up while cProfile records garbled its call stack (the profile lost `run` in
+            # about one debug run in three). Only debug mode waits for them.
+            for lock in ready:
+                lock.acquire()
             sys.setprofile(tracer)
             profiler.enable()
         result = run(request.get("inputs", {}), Context(request))
@@ -221,12 +198,10 @@ def child(request):
             profiler.disable()
             sys.setprofile(None)
         tb = exc.__traceback__
-        frames = _frames(tb, filename, request.get("code", ""))
-        if debug and tb is not None:
-            last = tb
-            while last.tb_next is not None:
-                last = last.tb_next
-            state["variables"] = _reprs(last.tb_frame.f_locals)
+        frames = report.frames(tb, filename, request.get("code", ""))
+        own = report.innermost_own_frame(tb, filename) if debug else None
+        if own is not None:
+            state["variables"] = report.variables(own.f_locals, (Context,))
         kind = "code_error"
         text = f"{type(exc).__name__}: {exc}"
         if isinstance(exc, TypeError) and "JSON serializable" in str(exc):
@@ -238,31 +213,18 @@ def child(request):
         message = {"type": "result", "ok": False, "error": {
             "type": kind, "message": text[:4000], "exception": type(exc).__name__,
             "frames": frames,
-            "traceback": _user_traceback(filename, frames, exc)[-8000:],
+            "traceback": report.user_traceback(filename, frames, exc)[-8000:],
         }}
     for stream in (sys.stdout, sys.stderr):
         stream.flush()
     if debug:
         message["debug"] = {"variables": state.get("variables", {}),
-                            "profile": _profile_rows(profiler)}
+                            "profile": report.profile_rows(profiler, filename,
+                                                     request.get("step_id"))}
     usage = resource.getrusage(resource.RUSAGE_SELF)
     message["usage"] = {"max_rss_mb": usage.ru_maxrss / 1024,
                         "cpu_s": usage.ru_utime + usage.ru_stime}
     send(message)
-
-
-def _profile_rows(profiler):
-    if profiler is None:
-        return []
-    stats = pstats.Stats(profiler)
-    rows = []
-    for (filename, line, name), (_cc, nc, tt, ct, _) in stats.stats.items():
-        if filename == __file__:
-            continue  # the sandbox's own frames are not the user's profile
-        rows.append({"function": name, "file": filename, "line": line, "calls": nc,
-                     "total_s": round(tt, 6), "cumulative_s": round(ct, 6)})
-    rows.sort(key=lambda r: r["cumulative_s"], reverse=True)
-    return rows[:25]
 
 
 def _prctl(option, value):

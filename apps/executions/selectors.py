@@ -6,10 +6,11 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from apps.executions.events import event_payload
 from apps.executions.models import Execution, ExecutionEvent, StepRun
+from apps.workflows.models import Workflow
 
 
 def execution_search(queryset: QuerySet[Execution], text: str) -> QuerySet[Execution]:
@@ -26,6 +27,18 @@ def execution_search(queryset: QuerySet[Execution], text: str) -> QuerySet[Execu
     if 4 <= len(hex_part) <= 32 and all(c in "0123456789abcdef" for c in hex_part):
         condition |= Q(id__startswith=text.lower())
     return queryset.filter(condition)
+
+
+def workflows_with_last_run(workflows: QuerySet[Workflow]) -> QuerySet[Workflow]:
+    """Each workflow with its newest run started by a person or a trigger (a child run is
+    its parent's): last_run_id, last_run_status, last_run_at; None when it never ran. One
+    probe of the history's (owner, workflow, -created_at) index per workflow."""
+    newest = (Execution.objects.filter(owner_id=OuterRef("owner_id"), workflow_id=OuterRef("pk"),
+                                       parent__isnull=True).order_by("-created_at"))
+    return workflows.annotate(
+        last_run_id=Subquery(newest.values("pk")[:1]),
+        last_run_status=Subquery(newest.values("status")[:1]),
+        last_run_at=Subquery(newest.values("created_at")[:1]))
 
 
 def step_type_of(step_pk: int) -> str | None:

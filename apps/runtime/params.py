@@ -13,10 +13,29 @@ from typing import Any
 
 @dataclass(frozen=True)
 class RuntimeParam:
+    """One setting: its key, default and check, and what a person reads: a label, a
+    description and the unit its number is in."""
+
     name: str
     default: Any
     description: str
     validate: Callable[[Any], str | None]
+    label: str
+    unit: str = ""
+
+    @property
+    def default_text(self) -> str:
+        """The default as a person reads it: "300 s", "off", "none"."""
+        value = self.default
+        if isinstance(value, bool):
+            return "on" if value else "off"
+        if value in ("", None) or value == []:
+            return "none"
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        if isinstance(value, int):
+            return f"{value:,} {self.unit}".strip()
+        return str(value)
 
 
 def _int_between(low: int, high: int) -> Callable[[Any], str | None]:
@@ -59,27 +78,33 @@ PARAMS: dict[str, RuntimeParam] = {
     p.name: p
     for p in [
         RuntimeParam("default_timeout_seconds", 300, "Time limit of a step that sets none.",
-                     _int_between(1, 3600)),
+                     _int_between(1, 3600), label="Default step time limit (seconds)", unit="s"),
         RuntimeParam("default_memory_limit_mb", 512, "Memory limit of a step that sets none.",
-                     _int_between(32, 16384)),
+                     _int_between(32, 16384), label="Default step memory limit (MB)", unit="MB"),
         RuntimeParam("max_concurrent_executions", 10,
                      "Executions running at once; the rest wait as queued, in order.",
-                     _int_between(1, 10000)),
+                     _int_between(1, 10000), label="Executions running at once"),
         RuntimeParam("debug_mode", False,
-                     "Record variable state and a profile of python steps.", _bool),
+                     "Record variable state and a profile of python steps.", _bool,
+                     label="Debug mode"),
         RuntimeParam("log_level", "info", "Lowest level of step log lines kept.",
-                     _choice("debug", "info", "warning", "error")),
+                     _choice("debug", "info", "warning", "error"), label="Log level"),
         RuntimeParam("metrics_interval_ms", 250, "How often CPU and memory are sampled.",
-                     _int_between(20, 10000)),
+                     _int_between(20, 10000), label="Metrics sampling interval (ms)",
+                     unit="ms"),
         RuntimeParam("allow_network_in_code", False,
-                     "Let python steps open network connections.", _bool),
+                     "Let python steps open network connections.", _bool,
+                     label="Network access from python steps"),
         RuntimeParam("http_allowed_hosts", [],
-                     "Loopback or private hosts that http steps may call anyway.", _host_list),
+                     "Loopback or private hosts that http steps may call anyway.", _host_list,
+                     label="Private hosts http steps may call"),
         RuntimeParam("retention_days", 30, "Executions older than this are deleted.",
-                     _int_between(1, 3650)),
+                     _int_between(1, 3650), label="Keep executions for (days)", unit="days"),
         RuntimeParam("output_max_bytes", 1_048_576, "Largest step output stored whole.",
-                     _int_between(1024, 64 * 1_048_576)),
+                     _int_between(1024, 64 * 1_048_576), label="Largest stored output (bytes)",
+                     unit="bytes"),
         RuntimeParam("log_forward_url", "",
-                     "Forward execution logs, batched, to this HTTP endpoint.", _optional_url),
+                     "Forward execution logs, batched, to this HTTP endpoint.", _optional_url,
+                     label="Forward logs to (URL)"),
     ]
 }

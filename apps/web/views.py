@@ -31,6 +31,7 @@ from apps.workflows import services as workflow_services
 from apps.workflows.models import Workflow
 
 HISTORY_PAGE = 25
+HISTORY_COUNT_CAP = 1_000
 
 
 def _page(request: HttpRequest, template: str, **context: Any) -> HttpResponse:
@@ -140,6 +141,9 @@ def history(request: HttpRequest) -> HttpResponse:
         query = query.filter(trigger=trigger)
     search = request.GET.get("q", "").strip()
     query = execution_search(query, search)
+    # How many match the filter, counted up to a cap: a count stops at HISTORY_COUNT_CAP + 1
+    # rows, so a history of millions costs no more than a page does (bench/api_bench.py).
+    matching = query.order_by()[:HISTORY_COUNT_CAP + 1].count()
     oldest_first = request.GET.get("sort") == "oldest"
     before = _parse_time(request.GET.get("before"))
     after = _parse_time(request.GET.get("after"))
@@ -164,7 +168,8 @@ def history(request: HttpRequest) -> HttpResponse:
                  triggers=Execution.Trigger.values, trigger=trigger,
                  workflows=Workflow.objects.filter(owner=request.user).order_by("name"),
                  workflow_id=workflow_id, sort="oldest" if oldest_first else "newest",
-                 first_page=not (before or after))
+                 first_page=not (before or after), matching=matching,
+                 more_than=matching > HISTORY_COUNT_CAP, count_cap=f"{HISTORY_COUNT_CAP:,}")
 
 
 def _parse_time(raw: str | None) -> datetime | None:
@@ -198,7 +203,8 @@ def runtime_settings(request: HttpRequest) -> HttpResponse:
         try:
             _apply_settings(request)
         except ApplicationError as error:
-            detail = "; ".join(f"{k}: {v}" for k, v in error.fields.items())
+            detail = "; ".join(f"{PARAMS[k].label if k in PARAMS else k}: {v}"
+                               for k, v in error.fields.items())
             messages.error(request, f"{error.message} {detail}".strip())
         else:
             messages.success(request, "Saved.")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 
 from apps.common.exceptions import ApplicationError
 from apps.workflows import packages
@@ -14,9 +15,15 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 
-def workflow_list(*, owner: AbstractBaseUser) -> QuerySet[Workflow]:
-    """The owner's workflows, by name."""
-    return Workflow.objects.filter(owner=owner).order_by("name")
+def workflow_list(*, owner: AbstractBaseUser, search: str = "") -> QuerySet[Workflow]:
+    """The owner's workflows by name, whatever its case; with `search`, those whose name,
+    slug or description contains it (any case)."""
+    workflows = Workflow.objects.filter(owner=owner).order_by(Lower("name"), "pk")
+    search = search.strip()
+    if search:
+        workflows = workflows.filter(Q(name__icontains=search) | Q(slug__icontains=search)
+                                     | Q(description__icontains=search))
+    return workflows
 
 
 def compilation_latest(*, workflow: Workflow) -> Compilation | None:

@@ -15,7 +15,7 @@ const RE = (() => {
       body: form || (body === undefined ? undefined : JSON.stringify(body)),
     });
     let data = null;
-    try { data = await response.json(); } catch (_) { /* no body */ }
+    try { data = parse(await response.text()); } catch (_) { /* no body */ }
     if (!response.ok) {
       const error = new Error((data && data.error && data.error.message) || response.statusText);
       error.status = response.status;
@@ -33,9 +33,10 @@ const RE = (() => {
       socket = new WebSocket(`${scheme}://${location.host}/ws/executions/${executionId}/?after=${last}`);
       socket.onopen = () => { retry = 500; setLive(true); };
       socket.onmessage = (message) => {
-        const event = JSON.parse(message.data);
+        const event = parse(message.data);
         if (event.seq <= last) return;
         last = event.seq;
+        if (WAITS_CHANGE.has(event.type)) approvalsSoon();
         onEvent(event);
       };
       socket.onclose = (close) => {
@@ -49,6 +50,38 @@ const RE = (() => {
     open();
     return { stop() { stopped = true; if (socket) socket.close(); },
       get last() { return last; }, get ended() { return ended; } };
+  }
+
+  // The navigation's count of what waits on the user (approvals), kept current without a
+  // reload: read again every APPROVALS_EVERY_MS while the page is shown, when it is shown
+  // again, at once when a followed run starts or stops waiting, and after a decision taken
+  // on this page (approval.js). One small read of GET /api/v1/approvals/.
+  const APPROVALS_EVERY_MS = 10000;
+  const WAITS_CHANGE = new Set(["step_waiting", "step_completed", "step_failed", "step_cancelled",
+    "execution_completed"]);
+  let approvalsTimer = null;
+
+  function approvalsSoon(delay = 300) {
+    clearTimeout(approvalsTimer);
+    approvalsTimer = setTimeout(refreshApprovals, delay);
+  }
+
+  async function refreshApprovals() {
+    const link = document.getElementById("nav-approvals");
+    if (!link) return;
+    clearTimeout(approvalsTimer);
+    approvalsTimer = setTimeout(refreshApprovals, APPROVALS_EVERY_MS);
+    if (document.hidden) return;
+    let count;
+    try { count = (await api("approvals/")).length; } catch (_) { return; }  // next time
+    const badge = link.querySelector(".badge");
+    const before = badge ? Number(badge.textContent) : 0;
+    if (count === before) return;
+    if (!count) { badge.remove(); return; }
+    const shown = badge || link.appendChild(el("span", { class: "badge warning" }));
+    shown.textContent = String(count);
+    shown.setAttribute("aria-label", `${count} waiting for you`);
+    if (count > before) announce(`${count} approval${count === 1 ? "" : "s"} waiting for you`);
   }
 
   function setLive(state) {
@@ -132,10 +165,32 @@ const RE = (() => {
 
   function pageData() {
     const node = document.getElementById("page-data");
-    return node ? JSON.parse(node.textContent) : {};
+    return node ? parse(node.textContent) : {};
   }
 
-  function json(value) { return JSON.stringify(value, null, 2); }
+  // JSON as the server wrote it, integers included: JSON.parse alone reads an integer past
+  // 2**53 as the nearest double (63999968000004000000000000 shows as 6.3999968000004e+25).
+  // Such literals are read as BigInt instead: a scan that steps over strings finds them and
+  // hands them to the reviver under a mark no string can carry (a fresh one each time); the
+  // text is scanned only when it has a run of 16 digits, so almost never. Writing back is
+  // BigInt.prototype.toJSON below, so every JSON.stringify on the page writes the digits.
+  const TOKENS = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+  function parse(text) {
+    if (!/\d{16}/.test(text)) return JSON.parse(text);
+    const id = Math.random().toString(36).slice(2), mark = `\u0000${id}:`;
+    const marked = text.replace(TOKENS, (token) => (token[0] !== '"' && /^-?\d+$/.test(token)
+      && !Number.isSafeInteger(Number(token)) ? `"\\u0000${id}:${token}"` : token));
+    return JSON.parse(marked, (_, value) => (typeof value === "string" && value.startsWith(mark)
+      ? BigInt(value.slice(mark.length)) : value));
+  }
+
+  // A number typed into a field: an integer past 2**53 kept whole, as parse() reads one.
+  function number(text) {
+    const value = Number(text);
+    return /^\s*-?\d+\s*$/.test(text) && !Number.isSafeInteger(value) ? BigInt(text.trim()) : value;
+  }
+
+  function json(value, indent = 2) { return JSON.stringify(value, null, indent); }
 
   // Server-rendered pages mark what this formatter should show: <time data-local datetime>
   // and <span data-ms>; "3 min ago" is kept current while the page is open.
@@ -150,14 +205,25 @@ const RE = (() => {
   }
 
   return { api, follow, announce, statusBadge, ICONS, ms: duration, duration, ago, when, timeNode,
-    formatMarked, el, pageData, json };
+    formatMarked, el, pageData, json, parse, number, refreshApprovals, approvalsSoon,
+    APPROVALS_EVERY_MS };
 })();
 
-// Times and durations the server wrote, shown by the one formatter; buttons with data-copy
-// put the text of the element they name on the clipboard.
+// JSON.stringify's own hook for a type it cannot write: a BigInt (an integer parse() kept
+// whole) is written as its digits, raw, where the browser has JSON.rawJSON (every current
+// browser since 2025, Chromium since 114); in an older one as a string of its digits.
+if (!BigInt.prototype.toJSON) {
+  Object.defineProperty(BigInt.prototype, "toJSON", { configurable: true, writable: true,
+    value() { return JSON.rawJSON ? JSON.rawJSON(this.toString()) : this.toString(); } });
+}
+
+// Times and durations the server wrote, shown by the one formatter; the approvals count kept
+// current; buttons with data-copy put the text of the element they name on the clipboard.
 document.addEventListener("DOMContentLoaded", () => {
   RE.formatMarked();
   setInterval(() => RE.formatMarked(), 30000);
+  RE.approvalsSoon(RE.APPROVALS_EVERY_MS);  // the server wrote the count just now
+  document.addEventListener("visibilitychange", () => { if (!document.hidden) RE.refreshApprovals(); });
   for (const button of document.querySelectorAll("button[data-copy]")) {
     button.addEventListener("click", async () => {
       const source = document.getElementById(button.dataset.copy);

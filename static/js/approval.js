@@ -21,6 +21,7 @@ RE.approvalPanel = (executionId, step, onDecided) => {
     try {
       await api(`${base}/${action}/`, { method: "POST", body });
       announce(action === "approve" ? `Approved ${stepId}` : `Rejected ${stepId}`);
+      RE.refreshApprovals();
       if (onDecided) onDecided(action);
     } catch (exc) {
       error.textContent = exc.message;

@@ -57,10 +57,10 @@ RE.forms = (() => {
       if (input.type === "file") { if (input.files[0]) files[input.name] = input.files[0]; continue; }
       if (input.type === "checkbox") { values[input.name] = input.checked; continue; }
       if (input.value === "") continue;
-      if (input.tagName === "SELECT") values[input.name] = JSON.parse(input.value);
+      if (input.tagName === "SELECT") values[input.name] = RE.parse(input.value);
       else if (input.dataset.json) {
-        try { values[input.name] = JSON.parse(input.value); } catch (exc) { if (errorNode) errorNode.textContent = "Not valid JSON."; ok = false; }
-      } else if (input.type === "number") values[input.name] = Number(input.value);
+        try { values[input.name] = RE.parse(input.value); } catch (exc) { if (errorNode) errorNode.textContent = "Not valid JSON."; ok = false; }
+      } else if (input.type === "number") values[input.name] = RE.number(input.value);
       else values[input.name] = input.value;
     }
     return { ok, values, files };

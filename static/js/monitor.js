@@ -30,6 +30,7 @@
 
   function onEvent(event) {
     if (event.type === "logs" || event.type === "metrics") return;
+    track(event);
     const time = new Date(event.timestamp).toLocaleTimeString();
     document.getElementById("timeline").append(el("li", {}, el("time", { datetime: event.timestamp }, time), " ",
       event.type.replace(/_/g, " "), event.step_id ? el("code", {}, ` ${event.step_id}`) : null,
@@ -64,6 +65,18 @@
     node.setAttribute("aria-label", title || "Output");
   }
 
+  // A finished run's output, or what happened instead; "(not yet)" only while it runs (and
+  // meanwhile each step's output as it completes).
+  function showFinalOutput() {
+    const node = document.getElementById("output");
+    const { status, output, error } = execution;
+    if (status === "succeeded" || (output !== null && output !== undefined)) { showOutput(output, "Execution output"); return; }
+    if (status !== "failed" && status !== "cancelled") return;
+    const at = error && error.step_id ? ` at step ${error.step_id}` : "";
+    node.textContent = status === "failed" ? `none: the execution failed${at}` : `none: the execution was cancelled${at}`;
+    node.setAttribute("aria-label", "Execution output");
+  }
+
   function render() {
     showStatus(execution.status);
     const tbody = document.querySelector("#steps tbody");
@@ -76,7 +89,7 @@
         el("td", {}, el("code", { class: "clip" }, r.output === null || r.output === undefined ? "" : JSON.stringify(r.output).slice(0, 80))))));
     for (const [stepId, r] of Object.entries(execution.step_results)) setStep(stepId, r.status, r.duration_ms);
     showApprovals();
-    if (execution.output !== null && execution.output !== undefined) showOutput(execution.output, "Execution output");
+    showFinalOutput();
     const errorBox = document.getElementById("exec-error");
     errorBox.replaceChildren();
     if (execution.error) {
@@ -111,25 +124,67 @@
     section.hidden = !waiting.length;
   }
 
+  // Each step's time as what it was, from its events: waiting in the queue, each attempt by
+  // how it ended, waiting for a person, and a skip as a mark at its moment. A failed step a
+  // person skipped later is its attempt and a skip, not one bar over the time nobody acted.
+  const SPANS = { queued: ["waiting in queue", "#cfd8dc"], running: ["running", COLORS.running],
+    succeeded: ["attempt succeeded", COLORS.succeeded], failed: ["attempt failed", COLORS.failed],
+    cancelled: ["attempt cancelled", COLORS.cancelled], waiting: ["waiting for a person", COLORS.waiting],
+    skipped: ["skipped", "#f9a825"] };
+  const ENDS = { step_completed: "succeeded", step_failed: "failed", step_cancelled: "cancelled",
+    step_retrying: "failed" };
+  const spans = {};  // step id -> [{kind, from, to}] (to null while it lasts)
+
+  function track(event) {
+    if (!event.step_id || !event.type.startsWith("step_")) return;
+    const at = Date.parse(event.timestamp);
+    const list = (spans[event.step_id] ||= []);
+    const open = list.length && list[list.length - 1].to === null ? list[list.length - 1] : null;
+    const close = (kind) => { if (open) { open.to = at; if (kind && open.kind === "running") open.kind = kind; } };
+    if (event.type === "step_queued") { close(); list.push({ kind: "queued", from: at, to: null }); }
+    else if (event.type === "step_started") { close(); list.push({ kind: "running", from: at, to: null }); }
+    else if (event.type === "step_waiting") { close(); list.push({ kind: "waiting", from: at, to: null }); }
+    else if (ENDS[event.type]) {
+      close(ENDS[event.type]);
+      if (event.type === "step_retrying") list.push({ kind: "queued", from: at, to: null });  // its backoff
+    } else if (event.type === "step_skipped") { close(); list.push({ kind: "skipped", from: at, to: at }); }
+  }
+
+  // A step whose events have not arrived yet (the first draw) is drawn from its record: its
+  // last attempt (it ended duration_ms after it started), and a skip at the moment it came.
+  function recordSpans(r) {
+    const end = r.finished_at ? Date.parse(r.finished_at) : null;
+    const skip = r.status === "skipped" && end !== null ? [{ kind: "skipped", from: end, to: end }] : [];
+    if (!r.started_at) return skip;
+    const start = Date.parse(r.started_at);
+    const ran = r.duration_ms === null || r.duration_ms === undefined ? end : start + r.duration_ms;
+    const kind = r.status === "skipped" ? (r.error ? "failed" : "cancelled") : SPANS[r.status] ? r.status : "running";
+    return [{ kind: "queued", from: Date.parse(r.queued_at || r.started_at), to: start },
+      { kind, from: start, to: skip.length ? ran : end }, ...skip];
+  }
+
   function drawGantt() {
-    const rows = Object.entries(execution.step_results).filter(([, r]) => r.started_at);
+    const rows = Object.entries(execution.step_results)
+      .map(([stepId, r]) => [stepId, r, spans[stepId] && spans[stepId].length ? spans[stepId] : recordSpans(r)])
+      .filter(([, , list]) => list.length);
     if (!rows.length) return;
-    const origin = Math.min(...rows.map(([, r]) => Date.parse(r.queued_at || r.started_at)));
-    const data = {
-      labels: rows.map(([stepId]) => stepId),
-      datasets: [
-        { label: "waiting in queue", backgroundColor: "#cfd8dc",
-          data: rows.map(([, r]) => [Date.parse(r.queued_at || r.started_at) - origin, Date.parse(r.started_at) - origin]) },
-        { label: "running", backgroundColor: rows.map(([, r]) => COLORS[r.status] || "#1565c0"),
-          data: rows.map(([, r]) => [Date.parse(r.started_at) - origin, Date.parse(r.finished_at || new Date().toISOString()) - origin]) },
-      ],
-    };
+    const now = Date.now(), origin = Math.min(...rows.flatMap(([, , list]) => list.map((s) => s.from)));
+    const datasets = Object.entries(SPANS).map(([kind, [label, color]]) => ({
+      label, backgroundColor: color, borderColor: kind === "skipped" ? "#6d4c00" : color,
+      borderWidth: kind === "skipped" ? 2 : 0, minBarLength: kind === "skipped" ? 6 : 2,
+      data: rows.flatMap(([stepId, , list]) => list.filter((s) => s.kind === kind)
+        .map((s) => ({ y: stepId, x: [s.from - origin, (s.to === null ? now : s.to) - origin] }))),
+    })).filter((d) => d.data.length);
+    const status = Object.fromEntries(rows.map(([stepId, r]) => [stepId, r.status]));
     const canvas = document.getElementById("gantt");
     canvas.height = 30 + rows.length * 22;
     if (gantt) gantt.destroy();
-    gantt = new Chart(canvas, { type: "bar", data, options: { indexAxis: "y", animation: false,
-      scales: { x: { stacked: false, min: 0, title: { display: true, text: "since the first step was queued" }, ticks: { callback: (v) => ms(v) } }, y: { stacked: true } },
-      plugins: { legend: { position: "bottom" } } } });
+    gantt = new Chart(canvas, { type: "bar", data: { labels: rows.map(([stepId]) => stepId), datasets },
+      options: { indexAxis: "y", animation: false,
+        scales: { x: { stacked: false, min: 0, title: { display: true, text: "since the first step was queued" }, ticks: { callback: (v) => ms(v) } },
+          y: { stacked: true, ticks: { callback(value) { const id = this.getLabelForValue(value); return `${RE.ICONS[status[id]] || ""} ${id}`; } } } },
+        plugins: { legend: { position: "bottom" },
+          tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${item.raw.x[1] > item.raw.x[0] ? ms(item.raw.x[1] - item.raw.x[0]) : `at ${ms(item.raw.x[0])}`}` } } } } });
   }
 
   async function refresh() {

@@ -34,22 +34,68 @@
       if (error.type === "step_timeout" && !timeout.value) timeout.value = Math.min(3600, Math.ceil((step.duration_ms || 10000) / 1000) * 2);
       if (error.type === "resource_limit" && !memory.value) memory.value = Math.min(16384, (step.metrics.peak_rss_mb ? Math.ceil(step.metrics.peak_rss_mb * 2) : 1024));
     }
-    const debug = document.getElementById("debug");
-    debug.replaceChildren();
-    if (step.debug && Object.keys(step.debug).length) {
-      if (step.debug.variables) debug.append(el("h3", {}, "Variables"), el("pre", { class: "code", tabindex: "0" }, RE.json(step.debug.variables)));
-      if (step.debug.profile) debug.append(el("h3", {}, "Profile"), el("pre", { class: "code", tabindex: "0" }, typeof step.debug.profile === "string" ? step.debug.profile : RE.json(step.debug.profile)));
-    } else {
-      debug.append(el("p", { class: "muted" }, "Turn on debug mode in Settings to record variables and a profile."));
-    }
+    showDebug(step.debug, step.step_type);
     const approval = document.getElementById("approval-panel");
     const asking = step.step_type === "approval" && step.status === "waiting";
     if (asking && !approval.firstChild) approval.append(RE.approvalPanel(id, step, load));
     if (!asking) approval.replaceChildren();
     approval.hidden = !asking;
+    showActions(step.actions);
     showFix(step);
-    document.getElementById("retry").disabled = step.status !== "failed";
-    document.getElementById("skip").disabled = !["failed", "pending", "queued", "cancelled"].includes(step.status);
+  }
+
+  // Retry and skip are offered only where they apply; where not, the page says why.
+  function showActions(actions) {
+    const why = [];
+    for (const name of ["retry", "skip"]) {
+      const action = actions[name];
+      document.getElementById(`${name}-panel`).hidden = !action.applies;
+      if (!action.applies) why.push(el("li", {}, action.why));
+    }
+    document.getElementById("actions-why-list").replaceChildren(...why);
+    document.getElementById("actions-why").hidden = !why.length;
+    document.getElementById("actions").hidden = why.length === 2;
+  }
+
+  // Debug mode's record as two tables: the variables (name, type, a preview of the value)
+  // and the profile of the node's own functions, slowest first, located by node and line.
+  // Records from before variables had types are read too (their ctx entry dropped).
+  function showDebug(record, type) {
+    const debug = document.getElementById("debug");
+    const variables = Object.entries((record && record.variables) || {})
+      .map(([name, v]) => (typeof v === "string" ? { name, type: "", value: v } : { name, ...v }))
+      .filter((v) => !(v.name === "ctx" && /Context object/.test(v.value)));
+    const profile = ((record && record.profile) || []).map((row) => {
+      const old = row.node === undefined && /^<node (.*)>$/.exec(row.file || "");
+      return old ? { ...row, node: old[1] } : row;
+    }).filter((row) => row.node !== undefined && row.node !== null)
+      .sort((a, b) => b.cumulative_s - a.cumulative_s);
+    if (!variables.length && !profile.length) {
+      debug.replaceChildren(el("p", { class: "muted" }, type === "python"
+        ? "Turn on debug mode in Settings to record variables and a profile."
+        : "Debug mode records variables and a profile of python steps."));
+      return;
+    }
+    const table = (caption, heads, rows) => el("table", { class: "list debug" }, el("caption", {}, caption),
+      el("thead", {}, el("tr", {}, ...heads.map((h) => el("th", { scope: "col" }, h)))), el("tbody", {}, ...rows));
+    const preview = (text) => el("code", { class: "preview", title: text.length > 200 ? text : null },
+      text.length > 200 ? `${text.slice(0, 200)}…` : text);
+    debug.replaceChildren(
+      variables.length ? table("Variables", ["Name", "Type", "Value"], variables.map((v) => el("tr", {},
+        el("th", { scope: "row" }, el("code", {}, v.name)), el("td", {}, v.type || "–"), el("td", {}, preview(v.value)))))
+        : el("p", { class: "muted" }, "No variables recorded."),
+      profile.length ? table("Profile", ["Function", "Where", "Calls", "Own time", "Total time"], profile.map((row) => el("tr", {},
+        el("th", { scope: "row" }, el("code", {}, row.function)), el("td", {}, `node ${row.node}, line ${row.line}`),
+        el("td", {}, row.calls), el("td", {}, seconds(row.total_s)), el("td", {}, seconds(row.cumulative_s)))))
+        : el("p", { class: "muted" }, "No profile: the step's code did not run."));
+  }
+
+  // Profile times are small: microseconds and milliseconds with three figures.
+  function seconds(value) {
+    if (typeof value !== "number") return "–";
+    if (value < 0.001) return `${Math.round(value * 1e6)} µs`;
+    if (value < 1) return `${(value * 1000).toPrecision(3)} ms`;
+    return ms(value * 1000);
   }
 
   let loads = 0, stream = null;
@@ -89,7 +135,7 @@
   // revision, then the step retries on it (POST …/retry/ with `revision`).
   function showFix(step) {
     const panel = document.getElementById("fix-panel");
-    const show = page.code !== null && page.code !== undefined && step.status === "failed";
+    const show = page.code !== null && page.code !== undefined && step.actions.retry.applies;
     panel.hidden = !show;
     if (!show) return;
     document.getElementById("fix-revision").textContent = revision;
@@ -148,7 +194,7 @@
   });
 
   function parseJson(node, errorNode) {
-    try { return JSON.parse(node.value); } catch (exc) { errorNode.textContent = `Not valid JSON: ${exc.message}`; return undefined; }
+    try { return RE.parse(node.value); } catch (exc) { errorNode.textContent = `Not valid JSON: ${exc.message}`; return undefined; }
   }
 
   document.getElementById("retry-form").addEventListener("submit", async (event) => {

@@ -234,3 +234,17 @@ def test_retry_on_a_new_revision_fix_and_resume(api, worker):
     api.patch(f"/api/v1/workflows/{workflow['id']}/", {"definition": definition}, format="json")
     done = api.post(f"{base}/steps/work/retry/", {"revision": 3}, format="json")
     assert done.status_code == 409  # succeeded, so nothing to retry
+
+
+def test_a_steps_detail_says_which_actions_apply_and_why_not(api, worker):
+    workflow = create_workflow(api, load_example("hello-transform"), slug="hello-actions")
+    started = api.post(f"/api/v1/workflows/{workflow['id']}/executions/",
+                       {"inputs": {"who": "Ada"}}, format="json").json()
+    assert _done(api, started["execution_id"])["status"] == "succeeded"
+    detail = api.get(f"/api/v1/executions/{started['execution_id']}/steps/greet/").json()
+    assert detail["actions"] == {
+        "retry": {"applies": False,
+                  "why": "This step succeeded; retry applies to failed steps."},
+        "skip": {"applies": False,
+                 "why": "This step succeeded; skip applies to failed steps and to steps "
+                        "that have not run yet."}}

@@ -45,9 +45,44 @@ def test_debug_mode_records_variables_and_profile(worker, user):
     execution = finished(start(user, {"name": "dbg", "nodes": [py_node("s", code)],
                                       "edges": []}))
     debug = steps_by_id(execution)["s"].debug
-    assert debug["variables"] == {"inputs": "{}", "ctx": debug["variables"]["ctx"],
-                                  "total": "45", "label": "'xxx'"}
-    assert any(row["function"] == "run" for row in debug["profile"])
+    # the step's own variables with their types; not ctx, not the interpreter's
+    assert debug["variables"] == {"inputs": {"type": "dict", "value": "{}"},
+                                  "total": {"type": "int", "value": "45"},
+                                  "label": {"type": "str", "value": "'xxx'"}}
+    # the profile is the node's own functions, located by node and line, slowest first
+    assert [(row["function"], row["node"], row["line"]) for row in debug["profile"]] == [
+        ("run", "s", 1)]
+    assert "file" not in debug["profile"][0]
+
+
+def test_debug_profile_lists_the_nodes_functions_slowest_first(worker, user):
+    runtime_services.runtime_setting_set(owner=user, key="debug_mode", value=True)
+    code = ("import json\n\ndef quick():\n    return 1\n\n"
+            "def slow():\n    return sum(i * i for i in range(200000))\n\n"
+            "def run(inputs, ctx):\n    json.dumps({'a': 1})\n"
+            "    return quick() + slow()\n")
+    execution = finished(start(user, {"name": "dbg", "nodes": [py_node("s", code)],
+                                      "edges": []}))
+    rows = steps_by_id(execution)["s"].debug["profile"]
+    names = [row["function"] for row in rows]
+    assert set(names) == {"run", "quick", "slow", "<genexpr>"}
+    assert names.index("run") < names.index("slow") < names.index("quick")
+    assert {row["node"] for row in rows} == {"s"}
+    assert [r["cumulative_s"] for r in rows] == sorted((r["cumulative_s"] for r in rows),
+                                                       reverse=True)
+
+
+def test_debug_variables_of_a_failure_are_its_own_frames_without_interpreter_names(worker,
+                                                                                    user):
+    runtime_services.runtime_setting_set(owner=user, key="debug_mode", value=True)
+    code = ("import json\n\ndef run(inputs, ctx):\n    rows = [{'amount': 1}, {'amt': 2}]\n"
+            "    json.loads('[1, 2]')\n    return sum(r['amount'] for r in rows)\n")
+    execution = finished(start(user, {"name": "dbg", "nodes": [py_node("s", code)],
+                                      "edges": []}))
+    assert execution.status == "failed"
+    # the generator's frame, where it failed: its `r`, not its hidden ".0" iterator
+    assert steps_by_id(execution)["s"].debug["variables"] == {
+        "r": {"type": "dict", "value": "{'amt': 2}"}}
 
 
 def test_large_outputs_are_stored_truncated_with_a_preview(worker, user):

@@ -66,6 +66,17 @@ def test_every_screen_has_no_serious_or_critical_violation(signed_in, user, work
     page.get_by_role("button", name="Run…").click()
     if found := _violations(page):
         problems["run dialog"] = found
+    page.goto(f"{page.base}/")  # the list's own run dialog
+    page.locator("tr", has_text=workflow.name).get_by_role("button", name=re.compile("^Run")).click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+    if found := _violations(page):
+        problems["workflow list run dialog"] = found
+    page.goto(f"{page.base}/workflows/{workflow.pk}/")  # a refused schedule, at its field
+    page.locator("#schedule-form").get_by_label("Cron expression").fill("61 * * * *")
+    page.locator("#schedule-form").get_by_role("button", name="Add schedule").click()
+    expect(page.locator("#sched-cron-error")).to_be_visible()
+    if found := _violations(page):
+        problems["refused schedule"] = found
     assert not problems, "\n".join(f"{name}: {v}" for name, found in problems.items()
                                     for v in found)
 

@@ -113,7 +113,7 @@ def test_builder_journey(signed_in, user, worker):
     assert Execution.objects.get(pk=failed).status == "succeeded"
     # Settings saved and used by the next run: debug mode records the variables.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
-    page.get_by_label("Debug_mode").check()
+    page.get_by_label("Debug mode").check()
     page.get_by_role("button", name="Save settings").click()
     expect(page.locator(".messages")).to_contain_text("Saved.")
     page.goto(editor_url)

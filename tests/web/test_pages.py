@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -114,3 +115,45 @@ def test_forms_refuse_a_post_without_the_csrf_token(user):
     response = client.post("/settings/", {"form": "env", "name": "X", "value": "y"})
     assert response.status_code == 403
     assert not EnvVar.objects.filter(owner=user).exists()
+
+
+def test_history_says_how_many_executions_match_the_filter(client, user):
+    client.force_login(user)
+    for _ in range(27):
+        make_execution(owner=user, status="succeeded")
+    make_execution(owner=user, status="failed")
+    make_execution(owner=make_user(), status="failed")  # somebody else's
+    assert "28 executions" in client.get("/executions/").content.decode()
+    assert "1 execution" in client.get("/executions/?status=failed").content.decode()
+    assert "27 executions" in client.get("/executions/?status=succeeded&sort=oldest"
+                                         ).content.decode()
+
+
+def test_history_counts_up_to_a_cap(client, user, monkeypatch):
+    from apps.web import views
+
+    monkeypatch.setattr(views, "HISTORY_COUNT_CAP", 3)
+    client.force_login(user)
+    for _ in range(4):
+        make_execution(owner=user, status="succeeded")
+    assert "More than 3 executions" in client.get("/executions/").content.decode()
+
+
+def test_settings_have_human_labels_and_help_with_the_real_default(client, user):
+    from apps.runtime.params import PARAMS
+
+    client.force_login(user)
+    page = client.get("/settings/").content.decode()
+    assert "Default: ." not in page
+    for key, param in PARAMS.items():
+        label = re.search(rf'<label[^>]*for="set-{key}"[^>]*>(.*?)</label>', page, re.S)
+        text = re.sub(r"<[^>]+>", "", label.group(1)).strip() if label else ""
+        if not text:  # a checkbox is labelled by the label around it
+            wrapped = re.search(rf'<label>\s*<input[^>]*id="set-{key}"[^>]*>(.*?)</label>',
+                                page, re.S)
+            text = wrapped.group(1).strip() if wrapped else ""
+        assert text and "_" not in text and text != key, (key, text)
+        help_text = re.search(rf'id="help-{key}">(.*?)</small>', page, re.S).group(1)
+        assert param.description in help_text and re.search(r"Default: \S", help_text), help_text
+    assert "Default: none" in page  # log_forward_url, http_allowed_hosts: empty by default
+    assert "Default: 300 s" in page or "Default: 300 seconds" in page

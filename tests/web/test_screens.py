@@ -188,19 +188,22 @@ def test_performance_screen_shows_breakdown_path_trends(signed_in, user, worker)
 def test_settings_change_limits_and_keep_secrets_write_only(signed_in, user):
     page = signed_in
     page.goto(f"{page.base}/settings/")
-    page.get_by_label("max_concurrent_executions").fill("3")
-    page.get_by_label("Debug_mode").check()
+    page.get_by_label("Executions running at once").fill("3")
+    page.get_by_label("Debug mode").check()
     page.get_by_role("button", name="Save settings").click()
     expect(page.get_by_role("status").first).to_contain_text("Saved.")
-    expect(page.get_by_label("max_concurrent_executions")).to_have_value("3")
+    expect(page.get_by_label("Executions running at once")).to_have_value("3")
+    expect(page.get_by_label("Executions running at once")).to_have_accessible_description(
+        "Executions running at once; the rest wait as queued, in order. Default: 10.")
     page.get_by_label("Name", exact=True).first.fill("API_TOKEN")
     page.locator("#env-value").fill("sup3r-s3cret")
     page.get_by_role("button", name="Save variable").click()
     expect(page.locator("main")).to_contain_text("API_TOKEN")
     assert "sup3r-s3cret" not in page.content()
-    page.get_by_label("max_concurrent_executions").fill("0")
+    page.get_by_label("Executions running at once").fill("0")
     page.get_by_role("button", name="Save settings").click()
-    expect(page.locator(".messages .error")).to_contain_text("max_concurrent_executions")
+    expect(page.locator(".messages .error")).to_contain_text(
+        "Executions running at once: must be between 1 and 10000")
 
 
 def test_keyboard_navigation_and_landmarks(signed_in):

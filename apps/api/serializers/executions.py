@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.executions.models import Execution, LogLine, Priority, StepAttempt, StepRun
+from apps.executions.services.controls import step_actions
 
 PRIORITY_HELP = ("high | normal | low: admission takes higher priority first, then start "
                  "order, and its steps overtake a backlog of lower-priority ones.")
@@ -114,15 +115,34 @@ class StepResultSerializer(serializers.ModelSerializer):
         return _logs_url(step)
 
 
+class StepActionSerializer(serializers.Serializer):
+    applies = serializers.BooleanField(help_text="Whether the action may be taken now.")
+    why = serializers.CharField(help_text="Why it does not apply, in words (empty when it "
+                                          "does).")
+
+
+class StepActionsSerializer(serializers.Serializer):
+    retry = StepActionSerializer()
+    skip = StepActionSerializer()
+
+
 class StepDetailSerializer(StepResultSerializer):
     attempt_list = AttemptSerializer(source="attempt_rows", many=True, read_only=True)
-    debug = serializers.JSONField(read_only=True, help_text="Variable state and profile "
-                                                              "(debug mode).")
+    debug = serializers.JSONField(read_only=True, help_text=(
+        "Debug mode: `variables` ({name: {type, value}}) and `profile` (the node's own "
+        "functions: function, node, line, calls, total_s, cumulative_s; slowest first)."))
     overrides = serializers.JSONField(read_only=True)
+    actions = serializers.SerializerMethodField(help_text=(
+        "Whether retry and skip apply to this step now, and why not."))
 
     class Meta(StepResultSerializer.Meta):
-        fields = [*StepResultSerializer.Meta.fields, "attempt_list", "debug", "overrides"]
+        fields = [*StepResultSerializer.Meta.fields, "attempt_list", "debug", "overrides",
+                  "actions"]
         read_only_fields = fields
+
+    @extend_schema_field(StepActionsSerializer)
+    def get_actions(self, step: StepRun) -> dict[str, Any]:
+        return step_actions(step=step, execution_status=step.execution.status)
 
 
 class ExecutionMetadataSerializer(serializers.Serializer):

@@ -15,6 +15,7 @@ from apps.runtime.services import CONNECTION_NAME, ENV_NAME
 
 class SettingSerializer(serializers.Serializer):
     key = serializers.CharField()
+    label = serializers.CharField(help_text="The setting's name for people.")
     value = serializers.JSONField()
     default = serializers.JSONField()
     description = serializers.CharField()
@@ -33,7 +34,8 @@ class SettingsPatchSerializer(serializers.Serializer):
 
 for _key, _param in PARAMS.items():  # documented one by one in the schema
     SettingsPatchSerializer._declared_fields[_key] = serializers.JSONField(  # noqa: SLF001
-        required=False, help_text=f"{_param.description} Default: {_param.default!r}.")
+        required=False, help_text=f"{_param.label}: {_param.description} Default: "
+                                  f"{_param.default_text}.")
 
 
 class EnvVarSerializer(serializers.ModelSerializer):

@@ -80,4 +80,6 @@ class WebhookChangeSerializer(serializers.Serializer):
 
 class WebhookCreatedSerializer(WebhookSerializer):
     secret = serializers.CharField(help_text="Shown once: keep it now.")
-    curl = serializers.CharField(help_text="A delivery with the secret as a Bearer token.")
+    curl = serializers.CharField(help_text=(
+        "A delivery with the secret as a Bearer token and a body the workflow accepts (its "
+        "required inputs with example values of their types, and its defaults)."))

@@ -24,7 +24,7 @@ from apps.runtime.selectors import runtime_config_get
 
 def _settings_list(user: Any) -> list[dict[str, Any]]:
     config = runtime_config_get(owner=user)
-    return [{"key": key, "value": config[key], "default": param.default,
+    return [{"key": key, "label": param.label, "value": config[key], "default": param.default,
              "description": param.description} for key, param in PARAMS.items()]
 
 

@@ -121,7 +121,8 @@ class WebhookView(APIView):
     def post(self, request: Request, workflow_pk: Any) -> Response:
         hook, secret = hooks.hook_rotate(workflow=_workflow(request, workflow_pk))
         body = {**_webhook(request, hook), "secret": secret,
-                "curl": hooks.curl_line(hook_url(request, hook), secret)}
+                "curl": hooks.curl_line(hook_url(request, hook), secret,
+                                        hooks.example_body(hook.workflow))}
         return Response(s.WebhookCreatedSerializer(body).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="Change the priority of the runs its deliveries start",

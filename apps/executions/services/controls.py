@@ -1,5 +1,6 @@
 """Controls on a live or finished execution: cancel, pause, resume, retry or skip a step.
-Each is safe to call twice: a repeated call leaves things as they are."""
+Each is safe to call twice: a repeated call leaves things as they are. `step_actions` says
+which of retry and skip a step allows now, and why not, from the same rules."""
 
 from __future__ import annotations
 
@@ -21,6 +22,33 @@ from apps.workflows.selectors import compilation_of_revision
 
 S = StepRun.Status
 E = Execution.Status
+
+RETRYABLE = frozenset({S.FAILED})
+SKIPPABLE = frozenset({S.FAILED, S.PENDING, S.QUEUED, S.CANCELLED})
+# "This step …", for saying why an action does not apply to it.
+_STEP_IS = {S.SUCCEEDED: "succeeded", S.SKIPPED: "was skipped", S.RUNNING: "is running",
+            S.RETRYING: "is about to run again", S.QUEUED: "is queued to run",
+            S.PENDING: "has not run yet", S.CANCELLED: "was cancelled",
+            S.WAITING: "waits for a person's decision (approve or reject it)"}
+
+
+def step_actions(*, step: StepRun, execution_status: str) -> dict[str, dict[str, Any]]:
+    """Whether retry and skip apply to this step now, and in words why not: the rules of
+    step_retry and step_skip, for pages and clients that offer only what applies."""
+    def verdict(allowed: frozenset[str], what: str) -> dict[str, Any]:
+        if step.status not in allowed:
+            state = _STEP_IS.get(step.status, step.status)
+            return {"applies": False, "why": f"This step {state}; {what}."}
+        if execution_status != E.RUNNING and not transitions.allowed(
+                Execution, execution_status, E.RUNNING):
+            state = _STEP_IS.get(execution_status, execution_status)
+            return {"applies": False,
+                    "why": f"This run {state} and cannot go on; re-run it instead."}
+        return {"applies": True, "why": ""}
+
+    return {"retry": verdict(RETRYABLE, "retry applies to failed steps"),
+            "skip": verdict(SKIPPABLE, "skip applies to failed steps and to steps that have "
+                                       "not run yet")}
 
 
 def _audit(action: str, execution: Execution, **detail: Any) -> None:
@@ -171,7 +199,7 @@ def step_retry(*, execution: Execution, step_id: str, inputs: dict[str, Any] | N
         step = _step(unit, execution, step_id)
         if step.status == S.PENDING or (step.status in (S.QUEUED, S.RUNNING, S.RETRYING)):
             return step  # already going again
-        if step.status != S.FAILED:
+        if step.status not in RETRYABLE:
             raise Conflict(f"Only a failed step can be retried; {step_id!r} is "
                            f"{step.status}.", code="invalid_transition")
         if execution.status != E.RUNNING:
@@ -213,7 +241,7 @@ def step_skip(*, execution: Execution, step_id: str, output: Any = None) -> Step
         step = _step(unit, execution, step_id)
         if step.status == S.SKIPPED and step.overrides.get("substituted"):
             return step
-        if step.status not in (S.FAILED, S.PENDING, S.QUEUED, S.CANCELLED):
+        if step.status not in SKIPPABLE:
             raise Conflict(f"Only a failed or pending step can be skipped; {step_id!r} is "
                            f"{step.status}.", code="invalid_transition")
         if execution.status not in (E.RUNNING, E.PAUSED, E.QUEUED):

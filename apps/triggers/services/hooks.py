@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
+import shlex
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,8 +18,10 @@ from apps.common import throttle
 from apps.common.crypto import decrypt_json, encrypt_json
 from apps.common.exceptions import ApplicationError, NotFound, TooManyRequests, Unauthenticated
 from apps.common.jsontext import loads_storable
+from apps.common.schema_example import example_inputs
+from apps.executions.engine.artifacts import artifact_module
 from apps.executions.models import Execution, Priority
-from apps.executions.services.start import execution_start
+from apps.executions.services.start import execution_start, runnable_compilation
 from apps.triggers.models import Hook
 from apps.workflows.models import Workflow
 
@@ -32,10 +36,23 @@ def delivery_path(hook: Hook) -> str:
     return f"/hooks/{hook.pk}/"
 
 
-def curl_line(url: str, secret: str) -> str:
-    """A delivery a person can paste into a terminal."""
-    return (f"curl -X POST {url} -H 'Authorization: Bearer {secret}' "
-            "-H 'Content-Type: application/json' -d '{}'")
+def example_body(workflow: Workflow) -> dict[str, Any]:
+    """Inputs the workflow accepts as a delivery's body: its required inputs with example
+    values of their types, and the defaults it declares (from the revision a delivery runs,
+    or the saved definition while none compiles)."""
+    try:
+        schema = artifact_module(runnable_compilation(workflow)).INPUT_SCHEMA
+    except ApplicationError:
+        definition = workflow.definition if isinstance(workflow.definition, dict) else {}
+        schema = definition.get("input_schema")
+    return example_inputs(schema or {})
+
+
+def curl_line(url: str, secret: str, body: dict[str, Any]) -> str:
+    """A delivery a person can paste into a terminal, quoted for a POSIX shell."""
+    data = json.dumps(body, ensure_ascii=False)
+    return (f"curl -X POST {shlex.quote(url)} -H {shlex.quote(f'Authorization: Bearer {secret}')} "
+            f"-H 'Content-Type: application/json' -d {shlex.quote(data)}")
 
 
 def _digest(secret: str) -> str:
