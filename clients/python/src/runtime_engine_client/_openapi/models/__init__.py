@@ -84,6 +84,8 @@ from .schedule_write_request import ScheduleWriteRequest
 from .setting import Setting
 from .skip_request import SkipRequest
 from .start_request import StartRequest
+from .step_action import StepAction
+from .step_actions import StepActions
 from .step_breakdown import StepBreakdown
 from .step_breakdown_samples_item import StepBreakdownSamplesItem
 from .step_detail import StepDetail
@@ -196,6 +198,8 @@ __all__ = (
     "Setting",
     "SkipRequest",
     "StartRequest",
+    "StepAction",
+    "StepActions",
     "StepBreakdown",
     "StepBreakdownSamplesItem",
     "StepDetail",

@@ -28,6 +28,7 @@ class Compilation:
         status (CompilationStatusEnum): * `success` - Success
             * `warning` - Warning
             * `error` - Error
+            * `resolving` - Resolving
         timestamp (datetime.datetime):
         duration_ms (float):
         compiler_version (str):

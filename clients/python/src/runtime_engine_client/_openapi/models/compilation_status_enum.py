@@ -3,6 +3,7 @@ from enum import StrEnum
 
 class CompilationStatusEnum(StrEnum):
     ERROR = "error"
+    RESOLVING = "resolving"
     SUCCESS = "success"
     WARNING = "warning"
 

@@ -16,18 +16,26 @@ class PatchedSettingsPatchRequest:
     """Any of the runtime settings, by key.
 
     Attributes:
-        default_timeout_seconds (Any | Unset): Time limit of a step that sets none. Default: 300.
-        default_memory_limit_mb (Any | Unset): Memory limit of a step that sets none. Default: 512.
-        max_concurrent_executions (Any | Unset): Executions running at once; the rest wait as queued, in order. Default:
-            10.
-        debug_mode (Any | Unset): Record variable state and a profile of python steps. Default: False.
-        log_level (Any | Unset): Lowest level of step log lines kept. Default: 'info'.
-        metrics_interval_ms (Any | Unset): How often CPU and memory are sampled. Default: 250.
-        allow_network_in_code (Any | Unset): Let python steps open network connections. Default: False.
-        http_allowed_hosts (Any | Unset): Loopback or private hosts that http steps may call anyway. Default: [].
-        retention_days (Any | Unset): Executions older than this are deleted. Default: 30.
-        output_max_bytes (Any | Unset): Largest step output stored whole. Default: 1048576.
-        log_forward_url (Any | Unset): Forward execution logs, batched, to this HTTP endpoint. Default: ''.
+        default_timeout_seconds (Any | Unset): Default step time limit (seconds): Time limit of a step that sets none.
+            Default: 300 s.
+        default_memory_limit_mb (Any | Unset): Default step memory limit (MB): Memory limit of a step that sets none.
+            Default: 512 MB.
+        max_concurrent_executions (Any | Unset): Executions running at once: Executions running at once; the rest wait
+            as queued, in order. Default: 10.
+        debug_mode (Any | Unset): Debug mode: Record variable state and a profile of python steps. Default: off.
+        log_level (Any | Unset): Log level: Lowest level of step log lines kept. Default: info.
+        metrics_interval_ms (Any | Unset): Metrics sampling interval (ms): How often CPU and memory are sampled.
+            Default: 250 ms.
+        allow_network_in_code (Any | Unset): Network access from python steps: Let python steps open network
+            connections. Default: off.
+        http_allowed_hosts (Any | Unset): Private hosts http steps may call: Loopback or private hosts that http steps
+            may call anyway. Default: none.
+        retention_days (Any | Unset): Keep executions for (days): Executions older than this are deleted. Default: 30
+            days.
+        output_max_bytes (Any | Unset): Largest stored output (bytes): Largest step output stored whole. Default:
+            1,048,576 bytes.
+        log_forward_url (Any | Unset): Forward logs to (URL): Forward execution logs, batched, to this HTTP endpoint.
+            Default: none.
     """
 
     default_timeout_seconds: Any | Unset = UNSET

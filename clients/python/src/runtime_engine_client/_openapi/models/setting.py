@@ -14,12 +14,14 @@ class Setting:
     """
     Attributes:
         key (str):
+        label (str): The setting's name for people.
         value (Any):
         default (Any):
         description (str):
     """
 
     key: str
+    label: str
     value: Any
     default: Any
     description: str
@@ -27,6 +29,8 @@ class Setting:
 
     def to_dict(self) -> dict[str, Any]:
         key = self.key
+
+        label = self.label
 
         value = self.value
 
@@ -39,6 +43,7 @@ class Setting:
         field_dict.update(
             {
                 "key": key,
+                "label": label,
                 "value": value,
                 "default": default,
                 "description": description,
@@ -52,6 +57,8 @@ class Setting:
         d = dict(src_dict)
         key = d.pop("key")
 
+        label = d.pop("label")
+
         value = d.pop("value")
 
         default = d.pop("default")
@@ -60,6 +67,7 @@ class Setting:
 
         setting = cls(
             key=key,
+            label=label,
             value=value,
             default=default,
             description=description,

@@ -13,6 +13,7 @@ from ..models.step_status_enum import StepStatusEnum
 if TYPE_CHECKING:
     from ..models.attempt import Attempt
     from ..models.metrics import Metrics
+    from ..models.step_actions import StepActions
     from ..models.step_error import StepError
 
 
@@ -48,8 +49,10 @@ class StepDetail:
         metrics (Metrics):
         child_execution_id (None | UUID):
         attempt_list (list[Attempt]):
-        debug (Any): Variable state and profile (debug mode).
+        debug (Any): Debug mode: `variables` ({name: {type, value}}) and `profile` (the node's own functions: function,
+            node, line, calls, total_s, cumulative_s; slowest first).
         overrides (Any):
+        actions (StepActions):
     """
 
     step_id: str
@@ -70,6 +73,7 @@ class StepDetail:
     attempt_list: list[Attempt]
     debug: Any
     overrides: Any
+    actions: StepActions
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -135,6 +139,8 @@ class StepDetail:
 
         overrides = self.overrides
 
+        actions = self.actions.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -157,6 +163,7 @@ class StepDetail:
                 "attempt_list": attempt_list,
                 "debug": debug,
                 "overrides": overrides,
+                "actions": actions,
             }
         )
 
@@ -166,6 +173,7 @@ class StepDetail:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.attempt import Attempt
         from ..models.metrics import Metrics
+        from ..models.step_actions import StepActions
         from ..models.step_error import StepError
 
         d = dict(src_dict)
@@ -280,6 +288,8 @@ class StepDetail:
 
         overrides = d.pop("overrides")
 
+        actions = StepActions.from_dict(d.pop("actions"))
+
         step_detail = cls(
             step_id=step_id,
             step_type=step_type,
@@ -299,6 +309,7 @@ class StepDetail:
             attempt_list=attempt_list,
             debug=debug,
             overrides=overrides,
+            actions=actions,
         )
 
         step_detail.additional_properties = d

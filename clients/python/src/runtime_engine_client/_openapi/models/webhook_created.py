@@ -25,7 +25,8 @@ class WebhookCreated:
         created_at (datetime.datetime | None):
         rotated_at (datetime.datetime | None):
         secret (str): Shown once: keep it now.
-        curl (str): A delivery with the secret as a Bearer token.
+        curl (str): A delivery with the secret as a Bearer token and a body the workflow accepts (its required inputs
+            with example values of their types, and its defaults).
         max_body_bytes (int | Unset):  Default: 1048576.
     """
 

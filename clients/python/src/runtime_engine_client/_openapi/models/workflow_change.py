@@ -32,6 +32,7 @@ class WorkflowChange:
             * `success` - Success
             * `warning` - Warning
             * `error` - Error
+            * `resolving` - Resolving
         issues (list[Issue]):
     """
 
