@@ -18,6 +18,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
+from apps.realtime import fanout
 from apps.realtime.stream import EventCursor, owned
 
 CLOSE_BAD_REQUEST = 4400
@@ -51,12 +52,16 @@ class _OwnedGroupConsumer(AsyncJsonWebsocketConsumer):
         await self.close(code=code)
 
     async def _join(self, group: str) -> None:
+        """Follow the group through the process' one subscription to it (fanout.py)."""
         self.group = group
-        await self.channel_layer.group_add(group, self.channel_name)
+        await fanout.join(group, self._deliver)
+
+    async def _deliver(self, message: dict[str, Any]) -> None:
+        await self.dispatch(message)
 
     async def disconnect(self, code: int) -> None:
         if self.group:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            await fanout.leave(self.group, self._deliver)
 
 
 class SequencedStreamConsumer(_OwnedGroupConsumer):
@@ -148,7 +153,7 @@ class SnapshotStreamConsumer(_OwnedGroupConsumer):
         await self._join(self.group_for(key))  # live first, then the state: nothing between
         state = await database_sync_to_async(self.source.snapshot)(key, user)
         if state is None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            await fanout.leave(self.group, self._deliver)
             self.group = ""
             return await self._refuse(CLOSE_NOT_FOUND)
         await self.accept()
